@@ -1,1 +1,5 @@
-export {};
+export { latestSchemaVersion, type Migration, migrations } from './migrations.ts';
+export { RecordWriter } from './record-writer.ts';
+export { closedReasonAbsent, Store } from './store.ts';
+export { type AcquireLockOptions, isProcessAlive } from './sync-lock.ts';
+export * from './types.ts';

@@ -1,0 +1,196 @@
+import type { CompletedScope, ConnectorState } from '../connector/connector.ts';
+import type { HttpClientMetrics } from '../http/types.ts';
+import type { EntityName, Host, Policy, Severity, Violation, ViolationDefinition } from '../model/index.ts';
+
+export interface StoreOpenOptions {
+  /** Open without migrating or writing (for `status` / `history` while a sync runs). */
+  readonly?: boolean;
+  /** How long a write waits for another connection's write lock; default 5000 ms. */
+  busyTimeoutMs?: number;
+}
+
+export type SyncOutcome = 'running' | 'succeeded' | 'partial' | 'failed' | 'cancelled';
+
+/** Who writes a batch: every row records the instance, run and generation that last saw it. */
+export interface WriteScope {
+  instance: string;
+  runId: number;
+  generation: number;
+  /** ISO-8601 UTC; defaults to now. */
+  now?: string;
+}
+
+export interface RecordSet {
+  hosts?: readonly Host[];
+  policies?: readonly Policy[];
+  definitions?: readonly ViolationDefinition[];
+  violations?: readonly Violation[];
+}
+
+export interface RecordCounts {
+  hosts: number;
+  policies: number;
+  definitions: number;
+  violations: number;
+}
+
+export interface QuarantineInput {
+  runId: number;
+  instance: string;
+  entity: EntityName | string;
+  position: string;
+  reason: string;
+  /** Already redacted by the caller; stored as JSON text. */
+  raw: unknown;
+}
+
+export interface QuarantineRecord {
+  id: number;
+  runId: number;
+  instance: string;
+  entity: string;
+  position: string;
+  reason: string;
+  raw: unknown;
+  createdAt: string;
+}
+
+/**
+ * What the engine persists per connector instance. `connector` is the connector's own
+ * opaque checkpoint; the rest is the engine's bookkeeping for resume and closing.
+ */
+export interface SyncState {
+  /** The sync generation the checkpoint belongs to (the run id that started it). */
+  generation: number;
+  /** True while a generation has committed batches but not finished; the next run resumes it. */
+  inProgress: boolean;
+  /** The run that wrote this state. */
+  runId: number | null;
+  connector: ConnectorState | null;
+  /** Scopes completed so far in this generation, closed when the generation finishes cleanly. */
+  pendingScopes: CompletedScope[];
+}
+
+export interface CreateRunInput {
+  instance: string;
+  connectorId: string;
+  configFingerprint: string;
+  /** The generation to continue, or null to start a new one (generation = the new run id). */
+  generation: number | null;
+  resumedFromRunId: number | null;
+  full: boolean;
+  startedAt: string;
+}
+
+export interface RunProgress {
+  counts: RecordCounts;
+  batches: number;
+  quarantined: number;
+  closed: number;
+  metrics: HttpClientMetrics;
+  warningCount: number;
+  /** Capped list of warning messages (already redacted). */
+  warnings: readonly string[];
+}
+
+export interface FinishRunInput extends RunProgress {
+  outcome: Exclude<SyncOutcome, 'running'>;
+  finishedAt: string;
+  errorCode: string | null;
+  errorMessage: string | null;
+}
+
+export interface SyncRunRecord {
+  id: number;
+  instance: string;
+  connectorId: string;
+  configFingerprint: string;
+  generation: number | null;
+  resumedFromRunId: number | null;
+  full: boolean;
+  startedAt: string;
+  finishedAt: string | null;
+  outcome: SyncOutcome;
+  counts: RecordCounts;
+  batches: number;
+  quarantined: number;
+  closed: number;
+  metrics: HttpClientMetrics;
+  warningCount: number;
+  warnings: string[];
+  errorCode: string | null;
+  errorMessage: string | null;
+}
+
+/** Everything one engine batch writes, committed in a single transaction. */
+export interface CommitBatchInput {
+  scope: WriteScope & { connectorId: string };
+  records: RecordSet;
+  quarantine: readonly QuarantineInput[];
+  /** State to persist with the records; omitted when the batch carried no checkpoint or scopes. */
+  state?: SyncState;
+  progress: RunProgress;
+}
+
+export interface PolicyPassRate {
+  instance: string;
+  policyUid: string;
+  policyTitle: string | null;
+  passed: number;
+  failed: number;
+  error: number;
+  unknown: number;
+  total: number;
+  /** passed / total, 0..1 (4 decimals). */
+  passRate: number;
+}
+
+export interface FailingControl {
+  instance: string;
+  severity: Severity;
+  controlId: string;
+  statement: string | null;
+  policies: number;
+  failingHosts: number;
+  failingResults: number;
+}
+
+export interface SeverityFailures {
+  severity: Severity;
+  /** Distinct failing controls of this severity. */
+  controls: number;
+  /** Open failed results of this severity. */
+  failingResults: number;
+}
+
+export interface HostFailures {
+  instance: string;
+  hostUid: string;
+  hostname: string | null;
+  failing: number;
+  errors: number;
+  passed: number;
+  total: number;
+}
+
+export interface StoreSummary {
+  hosts: number;
+  hostsByInstance: Array<{ instance: string; hosts: number }>;
+  openFailedResults: number;
+  policies: PolicyPassRate[];
+  failingBySeverity: SeverityFailures[];
+  lastRuns: SyncRunRecord[];
+}
+
+export interface LockHolder {
+  pid: number;
+  hostname: string;
+  instance: string;
+  startedAt: string;
+}
+
+export interface SyncLock extends LockHolder {
+  token: string;
+  /** Set when a lock left by a dead process was taken over. */
+  takenOverFrom: LockHolder | null;
+}
