@@ -1,1 +1,9 @@
-export {};
+export * from './assert-no-secrets.ts';
+export * from './capture-logger.ts';
+export * from './collect-batches.ts';
+export * from './config-conventions.ts';
+export * from './config-options.ts';
+export * from './conformance.ts';
+export * from './database-snapshot.ts';
+export * from './record-validation.ts';
+export * from './test-context.ts';
