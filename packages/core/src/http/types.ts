@@ -63,7 +63,19 @@ export interface HttpResponse {
  */
 export interface AuthHook {
   apply(headers: Record<string, string>): Promise<void> | void;
-  refresh(reason: { status: number; body: string }): Promise<void>;
+  refresh(reason: AuthRefreshReason): Promise<void>;
+}
+
+/**
+ * Why the client asks for a refresh. `requestHeaders` are the (lower-cased) headers the rejected
+ * attempt carried, so a hook shared by concurrent calls can tell "my current token was rejected"
+ * (refresh) from "an older token was rejected and I already replaced it" (nothing to do). That is
+ * how concurrent 401s avoid a refresh stampede.
+ */
+export interface AuthRefreshReason {
+  status: number;
+  body: string;
+  requestHeaders?: Readonly<Record<string, string>>;
 }
 
 export interface RetryPolicy {

@@ -1,0 +1,613 @@
+import { performance } from 'node:perf_hooks';
+import { type Dispatcher, Pool } from 'undici';
+import {
+  AuthError,
+  BadResponseError,
+  ConfigError,
+  isPostureSyncError,
+  PermissionError,
+  type PostureSyncError,
+  RateLimitedError,
+  TransientError,
+} from '../errors/index.ts';
+import type { Logger } from '../log/logger.ts';
+import type { SecretRedactor } from '../log/redact.ts';
+import { backoffDelay, resolveRetryPolicy } from './backoff.ts';
+import { ConcurrencyLimiter, type Release } from './concurrency-limiter.ts';
+import { createHttpResponse, readExcerpt, type SourceBody } from './http-response.ts';
+import { classifyNetworkError, type NetworkFailure } from './network-error.ts';
+import { RateLimiter } from './rate-limiter.ts';
+import { parseBaseUrl, requestTarget } from './request-target.ts';
+import {
+  limitHintsFromHeaders,
+  qualysConcurrencyLimitCode,
+  qualysRateLimitCode,
+  serverRequestedWaitMs,
+} from './server-wait.ts';
+import { parseSimpleReturn } from './simple-return.ts';
+import { cancelledFrom, defaultSleep, type Sleep, throwIfAborted } from './sleep.ts';
+import type {
+  AuthHook,
+  HttpClient,
+  HttpClientMetrics,
+  HttpRequest,
+  HttpResponse,
+  HttpTimeouts,
+  RateLimit,
+  RetryPolicy,
+} from './types.ts';
+
+export interface HttpClientOptions {
+  baseUrl: string;
+  /** Defaults: connect 30 s, headers 180 s, body (idle between chunks) 180 s. */
+  timeouts?: Partial<HttpTimeouts>;
+  /** Defaults: 5 retries, 1 s base delay, 60 s maximum back-off. */
+  retry?: Partial<RetryPolicy>;
+  /** Calls running at once, counted until each body is consumed; default 2. */
+  maxConcurrency?: number;
+  /** Client-side request-rate limit; default null (off). */
+  rateLimit?: RateLimit | null;
+  auth?: AuthHook;
+  defaultHeaders?: Record<string, string>;
+  /** Verify the server's TLS certificate; default true. */
+  rejectUnauthorized?: boolean;
+  userAgent?: string;
+  redactor: SecretRedactor;
+  logger: Logger;
+  metrics: HttpClientMetrics;
+  /** Cancels every call made through this client. */
+  signal?: AbortSignal;
+  /** Sleep used for back-off and server-mandated waits (injectable for tests). */
+  sleep?: Sleep;
+  /** Jitter source in [0, 1); injectable for tests. */
+  random?: () => number;
+  /**
+   * Longest server-mandated wait (Retry-After, X-RateLimit-ToWait-Sec, SECONDS_TO_WAIT) the client
+   * sits out; a longer one fails at once with RateLimitedError saying when to retry. Default 15 min.
+   */
+  maxServerWaitMs?: number;
+}
+
+/** A snapshot of the limits the client currently applies (configured or announced by the server). */
+export interface HttpClientLimits {
+  concurrencyLimit: number;
+  active: number;
+  waiting: number;
+  /** New calls wait until then because the server said the rate window is used up. */
+  pausedUntil: Date | null;
+}
+
+export interface ManagedHttpClient extends HttpClient {
+  limits(): HttpClientLimits;
+}
+
+export const defaultHttpTimeouts: Readonly<HttpTimeouts> = Object.freeze({
+  connectMs: 30_000,
+  headersMs: 180_000,
+  bodyMs: 180_000,
+});
+
+const defaultMaxServerWaitMs = 15 * 60_000;
+const excerptLength = 300;
+
+interface CallContext {
+  method: string;
+  path: string;
+  label: string;
+}
+
+type StatusOutcome =
+  | { kind: 'refresh-auth' }
+  | { kind: 'limit'; limit: 'rate' | 'concurrency'; waitMs: number | null }
+  | { kind: 'server-error'; waitMs: number | null }
+  | { kind: 'fail'; error: PostureSyncError };
+
+/**
+ * Creates the HTTP client every connector uses: an undici keep-alive pool behind a concurrency
+ * limiter and an optional request-rate limiter, with retries, Qualys limit handling, auth refresh
+ * and secret redaction. See `README.md` in this folder for the options and every error raised.
+ */
+export function createHttpClient(options: HttpClientOptions): ManagedHttpClient {
+  const { redactor, logger, metrics } = options;
+  const base = parseBaseUrl(options.baseUrl);
+  const host = new URL(options.baseUrl).host;
+  const timeouts: HttpTimeouts = { ...defaultHttpTimeouts, ...options.timeouts };
+  const policy = resolveRetryPolicy(options.retry);
+  const maxConcurrency = Math.max(1, Math.floor(options.maxConcurrency ?? 2));
+  const sleep = options.sleep ?? defaultSleep;
+  const random = options.random ?? Math.random;
+  const maxServerWaitMs = options.maxServerWaitMs ?? defaultMaxServerWaitMs;
+  const userAgent = options.userAgent ?? 'posturesync';
+  const concurrency = new ConcurrencyLimiter(maxConcurrency);
+  const rateLimiter = options.rateLimit ? new RateLimiter(options.rateLimit) : null;
+  let pausedUntil = 0;
+  const registeredSecrets = new Set<string>();
+
+  const pool = new Pool(base.origin, {
+    // One spare connection so calls exempt from the limiters (the login) never queue behind them.
+    connections: maxConcurrency + 1,
+    keepAliveTimeout: 10_000,
+    headersTimeout: timeouts.headersMs,
+    bodyTimeout: timeouts.bodyMs,
+    connect: { timeout: timeouts.connectMs, rejectUnauthorized: options.rejectUnauthorized ?? true },
+  });
+
+  const redactDetails = (details: Record<string, unknown>) => redactor.redactValue(details);
+  const excerpt = (body: string) => redactor.redact(body.replace(/\s+/g, ' ').trim().slice(0, excerptLength));
+
+  function registerSecret(value: string | undefined): void {
+    if (!value || registeredSecrets.has(value)) return;
+    registeredSecrets.add(value);
+    redactor.add(value);
+    const credential = /^\s*\S+\s+(\S+)\s*$/.exec(value)?.[1];
+    if (credential) redactor.add(credential);
+  }
+
+  async function buildHeaders(request: HttpRequest): Promise<Record<string, string>> {
+    const headers: Record<string, string> = {};
+    const merge = (source: Record<string, string> | undefined) => {
+      for (const [key, value] of Object.entries(source ?? {})) headers[key.toLowerCase()] = value;
+    };
+    merge(options.defaultHeaders);
+    headers['user-agent'] = userAgent;
+    merge(request.headers);
+    if (options.auth && !request.skipAuth) {
+      try {
+        await options.auth.apply(headers);
+      } catch (error) {
+        if (isPostureSyncError(error)) throw error;
+        throw new AuthError(redactor.redact(`Could not obtain credentials for ${host}: ${String(error)}`), {
+          cause: error,
+        });
+      }
+      for (const key of Object.keys(headers)) {
+        const lower = key.toLowerCase();
+        if (lower !== key) {
+          headers[lower] = headers[key] ?? '';
+          delete headers[key];
+        }
+      }
+    }
+    registerSecret(headers.authorization);
+    registerSecret(headers.cookie);
+    return headers;
+  }
+
+  function observeLimits(headers: Record<string, string>): void {
+    const hints = limitHintsFromHeaders(headers);
+    if (hints.concurrencyLimit !== null) {
+      const limit = Math.min(maxConcurrency, hints.concurrencyLimit);
+      if (limit !== concurrency.limit) {
+        logger.info('Adjusting concurrency to the server limit', { from: concurrency.limit, to: limit });
+        concurrency.setLimit(limit);
+      }
+    }
+    if (hints.pauseMs !== null) pauseFor(hints.pauseMs);
+  }
+
+  function pauseFor(ms: number): void {
+    pausedUntil = Math.max(pausedUntil, Date.now() + ms);
+  }
+
+  function recordWait(ms: number): void {
+    metrics.rateLimitWaits++;
+    metrics.rateLimitWaitMs += Math.round(ms);
+  }
+
+  async function waitForServerPause(context: CallContext, signal: AbortSignal | undefined): Promise<void> {
+    const remaining = pausedUntil - Date.now();
+    if (remaining <= 0) return;
+    if (remaining > maxServerWaitMs) throw rateLimitTooLong(context, remaining);
+    recordWait(remaining);
+    logger.debug('Waiting for the server rate window', { label: context.label, waitMs: remaining });
+    await sleep(remaining, signal);
+  }
+
+  /** Concurrency slot, then server pause, then rate slot: the call is sent right after. */
+  async function acquireSlot(
+    request: HttpRequest,
+    context: CallContext,
+    signal: AbortSignal | undefined,
+  ): Promise<Release> {
+    if (request.skipRateLimit) return () => {};
+    const queuedAt = performance.now();
+    const mustWait = concurrency.saturated;
+    const release = await concurrency.acquire(signal);
+    if (mustWait) recordWait(performance.now() - queuedAt);
+    try {
+      await waitForServerPause(context, signal);
+      if (rateLimiter) {
+        const waited = await rateLimiter.acquire(signal);
+        if (waited >= 1) recordWait(waited);
+      }
+      return release;
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+
+  function rateLimitTooLong(context: CallContext, waitMs: number): RateLimitedError {
+    const until = new Date(Date.now() + waitMs).toISOString();
+    return new RateLimitedError(
+      redactor.redact(
+        `${context.label}: the Qualys API limit is used up and the server asks to wait ${formatDuration(waitMs)} (until ${until}). Run the sync again after that time, or ask Qualys to raise the subscription's API limits.`,
+      ),
+      { retryAfterMs: waitMs, details: redactDetails({ ...context, retryAfter: until, waitMs }) },
+    );
+  }
+
+  function networkError(
+    failure: NetworkFailure,
+    error: unknown,
+    context: CallContext,
+    attempts: number,
+    notReplayable: boolean,
+  ): PostureSyncError {
+    const details = redactDetails({ ...context, reason: failure.reason, errorCode: failure.code, attempts });
+    if (failure.reason === 'tls') {
+      const message = failure.certificate
+        ? `Could not verify the TLS certificate of ${host} (${failure.code}). The certificate is not trusted by this machine: it is self-signed, expired, issued for another name, or replaced by a TLS-inspecting proxy. Add the issuing CA with NODE_EXTRA_CA_CERTS, or, only if you accept that traffic could be intercepted, set \`tlsVerify: false\` in the connector configuration.`
+        : `The TLS handshake with ${host} failed (${failure.code}). Check that the URL uses https only for an HTTPS port and that no proxy interferes. If the server presents an untrusted certificate, see the \`tlsVerify: false\` option.`;
+      return new ConfigError(redactor.redact(message), { cause: error, details });
+    }
+    if (failure.reason === 'invalid-request') {
+      return new ConfigError(
+        redactor.redact(
+          `${context.label}: the request could not be built (${failure.code}): ${errorMessage(error)}. Check the configured URL and headers.`,
+        ),
+        { cause: error, details },
+      );
+    }
+    const hint = {
+      unreachable: `Check that ${host} is the right address for your Qualys platform and that this machine can reach it (DNS, proxy, firewall).`,
+      timeout: `The server did not answer in time (connect ${timeouts.connectMs} ms, headers ${timeouts.headersMs} ms, body idle ${timeouts.bodyMs} ms); Qualys may be slow or overloaded. Try again later or raise the timeouts.`,
+      reset: 'The connection was closed unexpectedly; try again later.',
+      network: 'Try again later.',
+    }[failure.reason];
+    const retriedNote = notReplayable
+      ? ' It was not retried because this POST is not marked safe to repeat.'
+      : '';
+    return new TransientError(
+      redactor.redact(
+        `${context.label} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${describeFailure(failure)}. ${hint}${retriedNote}`,
+      ),
+      { cause: error, details },
+    );
+  }
+
+  function bodyError(error: unknown, context: CallContext, signal: AbortSignal | undefined): Error {
+    if (signal?.aborted) return cancelledFrom(signal);
+    if (isPostureSyncError(error)) return error;
+    const failure = classifyNetworkError(error);
+    return new TransientError(
+      redactor.redact(
+        `${context.label}: the response body was interrupted (${describeFailure(failure)}). The download can be retried from the start.`,
+      ),
+      {
+        cause: error,
+        details: redactDetails({
+          ...context,
+          reason: failure.reason,
+          errorCode: failure.code,
+          phase: 'body',
+        }),
+      },
+    );
+  }
+
+  function classifyStatus(
+    status: number,
+    headers: Record<string, string>,
+    body: string,
+    context: CallContext,
+    request: HttpRequest,
+    refreshed: boolean,
+    attempts: number,
+  ): StatusOutcome {
+    const simpleReturn = parseSimpleReturn(body);
+    const details = (extra: Record<string, unknown> = {}) =>
+      redactDetails({
+        ...context,
+        status,
+        attempts,
+        ...(simpleReturn?.code ? { qualysCode: simpleReturn.code } : {}),
+        ...(simpleReturn?.text ? { qualysText: simpleReturn.text } : {}),
+        bodyExcerpt: excerpt(body),
+        ...extra,
+      });
+    const serverSaid = body.trim() === '' ? '' : ` Server said: ${excerpt(body)}`;
+    const waitMs = serverRequestedWaitMs(headers, simpleReturn, Date.now());
+    if (status === 401) {
+      if (options.auth && !request.skipAuth && !refreshed) return { kind: 'refresh-auth' };
+      const again = refreshed ? ' even after logging in again' : '';
+      return {
+        kind: 'fail',
+        error: new AuthError(
+          redactor.redact(
+            `${context.label}: the server rejected the credentials (HTTP 401${again}). Check the username and password and that the account is allowed to use the API.${serverSaid}`,
+          ),
+          { details: details() },
+        ),
+      };
+    }
+    if (status === 403) {
+      return {
+        kind: 'fail',
+        error: new PermissionError(
+          redactor.redact(
+            `${context.label}: access denied (HTTP 403). The account signed in but lacks permission for this API; check that it has API access and the Policy Compliance module.${serverSaid}`,
+          ),
+          { details: details() },
+        ),
+      };
+    }
+    if (status === 429) return { kind: 'limit', limit: 'rate', waitMs };
+    if (status === 409) {
+      if (simpleReturn?.code === qualysRateLimitCode) return { kind: 'limit', limit: 'rate', waitMs };
+      if (simpleReturn?.code === qualysConcurrencyLimitCode)
+        return { kind: 'limit', limit: 'concurrency', waitMs };
+      if (simpleReturn?.code) {
+        return {
+          kind: 'fail',
+          error: new PermissionError(
+            redactor.redact(
+              `${context.label}: Qualys refused the call (HTTP 409, code ${simpleReturn.code}): ${simpleReturn.text ?? 'no text'}. This is an account restriction, not a temporary limit; ask your Qualys administrator.`,
+            ),
+            { details: details() },
+          ),
+        };
+      }
+    }
+    if (status >= 500) return { kind: 'server-error', waitMs };
+    const qualys = simpleReturn?.code ? ` Qualys code ${simpleReturn.code}: ${simpleReturn.text ?? ''}.` : '';
+    return {
+      kind: 'fail',
+      error: new BadResponseError(
+        redactor.redact(
+          `${context.label}: unexpected HTTP ${status} from ${host}.${qualys}${qualys ? '' : serverSaid}`,
+        ),
+        { details: details() },
+      ),
+    };
+  }
+
+  async function request(request: HttpRequest): Promise<HttpResponse> {
+    const signal = combineSignals(options.signal, request.signal);
+    const target = requestTarget(base, request);
+    const context: CallContext = {
+      method: request.method,
+      path: redactor.redact(target),
+      label: redactor.redact(request.label ?? `${request.method} ${target}`),
+    };
+    const replayable = request.method === 'GET' || request.idempotent === true;
+    const headersTimeout = request.timeouts?.headersMs ?? timeouts.headersMs;
+    const bodyTimeout = request.timeouts?.bodyMs ?? timeouts.bodyMs;
+    let retries = 0;
+    let refreshed = false;
+
+    const retryAfter = async (delayMs: number, why: string, attempt: number, selfSleep: boolean) => {
+      retries++;
+      metrics.retries++;
+      logger.warn(`Retrying ${context.label} after ${why} in ${formatDuration(delayMs)}`, {
+        ...context,
+        reason: why,
+        waitMs: delayMs,
+        attempt,
+        retry: retries,
+        maxRetries: policy.maxRetries,
+      });
+      if (selfSleep) await sleep(delayMs, signal);
+    };
+
+    for (let attempt = 1; ; attempt++) {
+      throwIfAborted(signal);
+      const release = await acquireSlot(request, context, signal);
+      let headers: Record<string, string>;
+      try {
+        headers = await buildHeaders(request);
+      } catch (error) {
+        release();
+        throw error;
+      }
+      metrics.requests++;
+      const started = performance.now();
+      let raw: Dispatcher.ResponseData;
+      try {
+        raw = await pool.request({
+          path: target,
+          method: request.method,
+          headers,
+          body: request.body ?? null,
+          headersTimeout,
+          bodyTimeout,
+          ...(signal ? { signal } : {}),
+        });
+      } catch (error) {
+        release();
+        if (signal?.aborted) throw cancelledFrom(signal);
+        const failure = classifyNetworkError(error);
+        logger.debug('HTTP request failed', {
+          ...context,
+          attempt,
+          errorCode: failure.code,
+          ms: Math.round(performance.now() - started),
+        });
+        const mayRetry = failure.retryable && (replayable || failure.notSent);
+        if (mayRetry && retries < policy.maxRetries) {
+          await retryAfter(
+            backoffDelay(retries + 1, policy, random),
+            describeFailure(failure),
+            attempt,
+            true,
+          );
+          continue;
+        }
+        throw networkError(failure, error, context, attempt, failure.retryable && !mayRetry);
+      }
+
+      const status = raw.statusCode;
+      const responseHeaders = normalizeHeaders(raw.headers);
+      for (const cookie of (responseHeaders['set-cookie'] ?? '').split(/,\s*(?=[^;,=\s]+=)/)) {
+        registerSecret(cookie.split(';')[0]?.split('=').slice(1).join('='));
+      }
+      logger.debug('HTTP response', {
+        ...context,
+        status,
+        attempt,
+        ms: Math.round(performance.now() - started),
+      });
+      observeLimits(responseHeaders);
+      const response = createHttpResponse({
+        status,
+        headers: responseHeaders,
+        source: raw.body as SourceBody,
+        metrics,
+        mapError: (error) => bodyError(error, context, signal),
+        invalidJson: (text, cause) =>
+          new BadResponseError(
+            redactor.redact(
+              `${context.label}: the response is not valid JSON (starts with: ${excerpt(text)}).`,
+            ),
+            { cause, details: redactDetails({ ...context, status, bodyExcerpt: excerpt(text) }) },
+          ),
+        onDone: release,
+      });
+      if ((status >= 200 && status < 300) || request.acceptStatus?.includes(status)) return response;
+
+      const body = await readExcerpt(response);
+      if (signal?.aborted) throw cancelledFrom(signal);
+      const outcome = classifyStatus(status, responseHeaders, body, context, request, refreshed, attempt);
+      if (outcome.kind === 'fail') throw outcome.error;
+      if (outcome.kind === 'refresh-auth') {
+        refreshed = true;
+        try {
+          await options.auth?.refresh({ status, body, requestHeaders: headers });
+        } catch (error) {
+          if (isPostureSyncError(error)) throw error;
+          throw new AuthError(
+            redactor.redact(
+              `${context.label}: logging in again after HTTP 401 failed: ${errorMessage(error)}`,
+            ),
+            { cause: error, details: redactDetails({ ...context, status }) },
+          );
+        }
+        metrics.retries++;
+        logger.warn(`Retrying ${context.label} with refreshed credentials after HTTP 401`, {
+          ...context,
+          attempt,
+        });
+        continue;
+      }
+      if (outcome.kind === 'limit') {
+        const { waitMs } = outcome;
+        if (waitMs !== null && waitMs > maxServerWaitMs) throw rateLimitTooLong(context, waitMs);
+        if (retries >= policy.maxRetries) {
+          throw new RateLimitedError(
+            redactor.redact(
+              `${context.label}: still blocked by the Qualys ${outcome.limit} limit after ${attempt} attempts (HTTP ${status}). Lower maxConcurrency or the request rate, wait a few minutes and run again; other tools using the same subscription share this limit.`,
+            ),
+            {
+              ...(waitMs === null ? {} : { retryAfterMs: waitMs }),
+              details: redactDetails({ ...context, status, attempts: attempt, limit: outcome.limit }),
+            },
+          );
+        }
+        const why = `HTTP ${status} (${outcome.limit} limit)`;
+        if (waitMs !== null && waitMs > 0) {
+          // Every call through this client waits, not only this one: the limit is shared.
+          const sharedPause = !request.skipRateLimit;
+          if (sharedPause) pauseFor(waitMs);
+          else recordWait(waitMs);
+          await retryAfter(waitMs, why, attempt, !sharedPause);
+        } else {
+          const delayMs = backoffDelay(retries + 1, policy, random);
+          recordWait(delayMs);
+          await retryAfter(delayMs, why, attempt, true);
+        }
+        continue;
+      }
+      // 5xx
+      const excerptText = excerpt(body);
+      const exhausted = !replayable || retries >= policy.maxRetries;
+      if (!exhausted && (outcome.waitMs === null || outcome.waitMs <= maxServerWaitMs)) {
+        const delayMs = Math.max(backoffDelay(retries + 1, policy, random), outcome.waitMs ?? 0);
+        await retryAfter(delayMs, `HTTP ${status}`, attempt, true);
+        continue;
+      }
+      const notReplayable = !replayable
+        ? ' It was not retried because this POST is not marked safe to repeat.'
+        : '';
+      throw new TransientError(
+        redactor.redact(
+          `${context.label} failed after ${attempt} attempt${attempt === 1 ? '' : 's'}: the server answered HTTP ${status}${excerptText ? ` (${excerptText})` : ''}. Qualys may be in maintenance or overloaded; try again later.${notReplayable}`,
+        ),
+        {
+          details: redactDetails({
+            ...context,
+            reason: 'server-error',
+            status,
+            attempts: attempt,
+            bodyExcerpt: excerptText,
+            ...(outcome.waitMs === null ? {} : { retryAfterMs: outcome.waitMs }),
+          }),
+        },
+      );
+    }
+  }
+
+  return {
+    request,
+    async close() {
+      await pool.close();
+    },
+    limits() {
+      return {
+        concurrencyLimit: concurrency.limit,
+        active: concurrency.active,
+        waiting: concurrency.waiting,
+        pausedUntil: pausedUntil > Date.now() ? new Date(pausedUntil) : null,
+      };
+    },
+  };
+}
+
+function combineSignals(...signals: (AbortSignal | undefined)[]): AbortSignal | undefined {
+  const present = signals.filter((signal): signal is AbortSignal => signal !== undefined);
+  if (present.length <= 1) return present[0];
+  return AbortSignal.any(present);
+}
+
+function normalizeHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const result: Record<string, string> = {};
+  for (const [key, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    result[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return result;
+}
+
+function describeFailure(failure: NetworkFailure): string {
+  const what = {
+    unreachable: 'the server could not be reached',
+    timeout: 'the server timed out',
+    reset: 'the connection was reset',
+    tls: 'the TLS handshake failed',
+    'invalid-request': 'the request was invalid',
+    network: 'a network error occurred',
+  }[failure.reason];
+  return failure.code ? `${what} (${failure.code})` : what;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const seconds = Math.round(ms / 1000);
+  if (seconds < 120) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 120) return `${minutes} min ${seconds % 60} s`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}

@@ -1,0 +1,104 @@
+import { type Readable, Transform } from 'node:stream';
+import type { BadResponseError } from '../errors/index.ts';
+import type { HttpClientMetrics, HttpResponse } from './types.ts';
+
+/** undici's body stream; `dump` lets the socket go back to the pool without reading everything. */
+export interface SourceBody extends Readable {
+  dump?(options?: { limit: number }): Promise<void>;
+}
+
+export interface ResponseParts {
+  status: number;
+  headers: Record<string, string>;
+  source: SourceBody;
+  metrics: HttpClientMetrics;
+  /** Turns a raw stream error (idle timeout, reset, abort) into the PostureSyncError callers see. */
+  mapError: (error: unknown) => Error;
+  /** Builds the BadResponseError for a body that is not what `json()` expects. */
+  invalidJson: (excerpt: string, cause: unknown) => BadResponseError;
+  /** Called exactly once when the body has ended, failed or been discarded. */
+  onDone: () => void;
+}
+
+/**
+ * Wraps undici's body: counts bytes into the metrics, maps stream errors to PostureSyncErrors
+ * and reports when the body is finished, which is when the call gives back its concurrency slot.
+ */
+export function createHttpResponse(parts: ResponseParts): HttpResponse {
+  const { source, metrics } = parts;
+  let done = false;
+  const finish = () => {
+    if (done) return;
+    done = true;
+    parts.onDone();
+  };
+  const body = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      metrics.bytesReceived += chunk.length;
+      callback(null, chunk);
+    },
+  });
+  source.on('error', (error) => body.destroy(parts.mapError(error)));
+  body.on('end', finish);
+  body.on('close', () => {
+    // The consumer stopped early: abort the underlying request so the socket is not left hanging.
+    if (!source.destroyed && !source.readableEnded) source.destroy();
+    finish();
+  });
+  source.pipe(body);
+
+  const bytes = async (): Promise<Buffer> => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of body) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  };
+  const text = async () => (await bytes()).toString('utf8');
+
+  return {
+    status: parts.status,
+    headers: parts.headers,
+    body,
+    bytes,
+    text,
+    async json<T = unknown>(): Promise<T> {
+      const raw = await text();
+      try {
+        return JSON.parse(raw) as T;
+      } catch (error) {
+        throw parts.invalidJson(raw.slice(0, 300), error);
+      }
+    },
+    async dump(): Promise<void> {
+      if (done) return;
+      source.unpipe(body);
+      try {
+        // Reads a small remainder so keep-alive can reuse the socket; larger bodies close it.
+        if (source.dump) await source.dump({ limit: 128 * 1024 });
+        else source.destroy();
+      } catch {
+        // The body is being discarded; its errors do not matter.
+      }
+      body.destroy();
+      finish();
+    },
+  };
+}
+
+/** Reads at most `maxBytes` of a response (error bodies); never throws. */
+export async function readExcerpt(response: HttpResponse, maxBytes = 64 * 1024): Promise<string> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  try {
+    for await (const chunk of response.body) {
+      const buffer = chunk as Buffer;
+      chunks.push(buffer);
+      total += buffer.length;
+      if (total >= maxBytes) break;
+    }
+  } catch {
+    // A broken error body still leaves us the status and what was read.
+  } finally {
+    response.body.destroy();
+  }
+  return Buffer.concat(chunks).subarray(0, maxBytes).toString('utf8');
+}
