@@ -443,6 +443,7 @@ describe('issue 6: quarantine and state', () => {
       runId: run.id,
       connector: { cursor: 3 },
       pendingScopes: [{ policyUid: 'p1' }],
+      warningCount: 2,
     });
     expect(store.getState('pcrs-eu')).toEqual({
       generation: run.generation,
@@ -450,6 +451,7 @@ describe('issue 6: quarantine and state', () => {
       runId: run.id,
       connector: { cursor: 3 },
       pendingScopes: [{ policyUid: 'p1' }],
+      warningCount: 2,
     });
     store.close();
   });

@@ -237,6 +237,7 @@ export class Store {
       runId: parsed.runId ?? null,
       connector: parsed.connector ?? null,
       pendingScopes: parsed.pendingScopes ?? [],
+      warningCount: parsed.warningCount ?? 0,
     };
   }
 

@@ -69,6 +69,11 @@ export interface SyncState {
   connector: ConnectorState | null;
   /** Scopes completed so far in this generation, closed when the generation finishes cleanly. */
   pendingScopes: CompletedScope[];
+  /**
+   * Quarantined records and warnings across the whole generation (all its runs). A generation
+   * with any is partial and closes nothing, even if the resumed run itself was clean.
+   */
+  warningCount: number;
 }
 
 export interface CreateRunInput {

@@ -1,1 +1,16 @@
-export {};
+export { type CheckConnectorOptions, checkConnector } from './check-connector.ts';
+export {
+  canonicalJson,
+  configFingerprint,
+  configWithoutSecrets,
+  registerConfigSecrets,
+} from './config-fingerprint.ts';
+export { ProgressTracker } from './progress-tracker.ts';
+export { maxStoredWarnings, type RunSyncOptions, runSync } from './run-sync.ts';
+export type { StreamStats, SyncEvent, SyncEventHandler, SyncRunSummary } from './sync-events.ts';
+export {
+  describeIssues,
+  type QuarantineEntry,
+  type ValidatedBatch,
+  validateBatch,
+} from './validate-batch.ts';

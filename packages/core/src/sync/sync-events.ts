@@ -1,0 +1,72 @@
+import type { HttpClientMetrics } from '../http/types.ts';
+import type { RecordCounts, SyncOutcome } from '../store/types.ts';
+
+export interface SyncRunSummary {
+  runId: number;
+  instance: string;
+  connectorId: string;
+  outcome: Exclude<SyncOutcome, 'running'>;
+  generation: number;
+  /** True when this run continued an interrupted generation from its last checkpoint. */
+  resumed: boolean;
+  resumedFromRunId: number | null;
+  /** Records written by this run (valid ones only). */
+  counts: RecordCounts;
+  batches: number;
+  quarantined: number;
+  /** Findings closed because the completed generation no longer saw them. */
+  closed: number;
+  metrics: HttpClientMetrics;
+  /** Redacted warnings, capped; `warningCount` is the true total. */
+  warnings: string[];
+  warningCount: number;
+  durationMs: number;
+  errorCode: string | null;
+  errorMessage: string | null;
+}
+
+export interface StreamStats {
+  name: string;
+  records: number;
+  batches: number;
+  recordsPerSecond: number;
+}
+
+/** What the CLI's progress display listens to. Handlers must be quick; their errors are ignored. */
+export type SyncEvent =
+  | {
+      type: 'start';
+      runId: number;
+      instance: string;
+      connectorId: string;
+      generation: number;
+      resumed: boolean;
+      resumedFromRunId: number | null;
+      full: boolean;
+    }
+  | {
+      type: 'batch';
+      stream: StreamStats;
+      position: string;
+      /** Valid records of this batch, per entity. */
+      records: RecordCounts;
+      quarantined: number;
+      totals: RecordCounts;
+      batches: number;
+      elapsedMs: number;
+    }
+  | {
+      type: 'progress';
+      stream: string;
+      done: number;
+      total: number | null;
+      unit: string;
+      ratePerSecond: number | null;
+      /** Estimated time left for the stream, or null when unknown. */
+      etaMs: number | null;
+    }
+  | { type: 'warning'; message: string; position?: string }
+  | { type: 'retry'; retries: number; added: number; rateLimitWaits: number; rateLimitWaitMs: number }
+  | { type: 'finished'; summary: SyncRunSummary };
+
+export type SyncEventHandler = (event: SyncEvent) => void;

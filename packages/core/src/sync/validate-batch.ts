@@ -1,0 +1,79 @@
+import type { z } from 'zod';
+import type { RecordBatch } from '../connector/connector.ts';
+import type { SecretRedactor } from '../log/redact.ts';
+import { type EntityName, entityNames, entitySchemas } from '../model/records.ts';
+import type { RecordSet } from '../store/types.ts';
+
+export interface QuarantineEntry {
+  entity: string;
+  position: string;
+  reason: string;
+  /** Redacted copy of what the connector produced. */
+  raw: unknown;
+}
+
+export interface ValidatedBatch {
+  records: Required<RecordSet>;
+  quarantine: QuarantineEntry[];
+}
+
+const maxReasonLength = 2000;
+
+/** `firstFailed: Invalid ISO datetime; tags: expected array, received undefined`. */
+export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
+  const text = issues
+    .map((issue) => {
+      const path = issue.path.map(String).join('.');
+      return path ? `${path}: ${issue.message}` : issue.message;
+    })
+    .join('; ');
+  return text.length > maxReasonLength ? `${text.slice(0, maxReasonLength)}...` : text;
+}
+
+function uidOf(record: unknown): string | null {
+  if (record && typeof record === 'object' && 'uid' in record) {
+    const uid = (record as { uid: unknown }).uid;
+    if (typeof uid === 'string' || typeof uid === 'number') return String(uid);
+  }
+  return null;
+}
+
+/**
+ * Checks every record against the model schemas. A record that fails is set aside for the
+ * quarantine (with its source position and a readable reason) instead of failing the batch;
+ * connector-side rejects join it there.
+ */
+export function validateBatch(batch: RecordBatch, redactor: SecretRedactor): ValidatedBatch {
+  const records: Required<RecordSet> = { hosts: [], policies: [], definitions: [], violations: [] };
+  const quarantine: QuarantineEntry[] = [];
+  for (const entity of entityNames) {
+    const incoming: readonly unknown[] | undefined = batch[entity];
+    if (!incoming || incoming.length === 0) continue;
+    const schema = entitySchemas[entity] as z.ZodType;
+    const valid: unknown[] = [];
+    for (const [index, record] of incoming.entries()) {
+      const result = schema.safeParse(record);
+      if (result.success) {
+        valid.push(result.data);
+        continue;
+      }
+      const uid = uidOf(record);
+      quarantine.push({
+        entity,
+        position: `${batch.position} ${entity}[${index}]${uid === null ? '' : ` uid ${uid}`}`,
+        reason: redactor.redact(describeIssues(result.error.issues)),
+        raw: redactor.redactValue(record),
+      });
+    }
+    (records as Record<EntityName, unknown[]>)[entity] = valid;
+  }
+  for (const reject of batch.rejects ?? []) {
+    quarantine.push({
+      entity: reject.entity,
+      position: reject.position,
+      reason: redactor.redact(reject.reason),
+      raw: redactor.redactValue(reject.raw),
+    });
+  }
+  return { records, quarantine };
+}
