@@ -29,7 +29,7 @@ export function configConventionProblems(definition: ConnectorDefinition<unknown
       problems.push(`secrets lists "${secret.key}" but the config schema has no such option`);
     } else if (!secretPaths.has(secret.key)) {
       problems.push(
-        `option "${secret.key}" is a declared secret: mark it .meta({ secret: true, description })`,
+        `option "${secret.key}" is a declared secret: mark it .meta({ secret: true, description }) or put "Secret:" in its description`,
       );
     }
     if (!/^[A-Z][A-Z0-9_]*$/.test(secret.env)) {

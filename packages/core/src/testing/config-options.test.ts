@@ -61,6 +61,13 @@ describe('describeConfigOptions', () => {
     expect(byPath.get('auth.token')).toMatchObject({ secret: true, required: true });
   });
 
+  it('treats "Secret:" in a description as the secret mark too', () => {
+    const options = describeConfigOptions(
+      z.object({ password: z.string().describe('Qualys password. Secret: read from QUALYS_PASSWORD.') }),
+    );
+    expect(options[0]).toMatchObject({ path: 'password', secret: true });
+  });
+
   it('finds an object inside an optional or nullable wrapper', () => {
     const options = describeConfigOptions(
       z.object({
@@ -117,7 +124,7 @@ describe('configConventionProblems', () => {
     );
     expect(problems).toEqual([
       `option "user" has no description: add .describe('...') so the options table explains it`,
-      'option "password" is a declared secret: mark it .meta({ secret: true, description })',
+      'option "password" is a declared secret: mark it .meta({ secret: true, description }) or put "Secret:" in its description',
       'secret "password" reads env "x-password": use an UPPER_SNAKE_CASE variable name',
       'secrets lists "missing" but the config schema has no such option',
       'option "token" is marked secret but missing from definition.secrets (which names its env)',

@@ -6,8 +6,10 @@ import { z } from 'zod';
  *
  * Conventions every connector's config schema follows (checked by the conformance kit):
  * - every field carries a description: `.describe('...')` or `.meta({ description: '...' })`;
- * - a field holding a secret is marked `.meta({ secret: true, description: '...' })` and is
- *   also listed in the definition's `secrets` (which names its environment variable).
+ * - a field holding a secret is marked `.meta({ secret: true, description: '...' })` (preferred)
+ *   or has a description containing `Secret:` (e.g. 'Qualys password. Secret: read from
+ *   QUALYS_PASSWORD.'), and is also listed in the definition's `secrets` (which names its
+ *   environment variable).
  */
 export interface ConfigOption {
   /** Dotted key path, e.g. `baseUrl` or `http.timeoutMs`. */
@@ -92,10 +94,14 @@ function objectMember(node: JsonSchemaNode): JsonSchemaNode | null {
   return objects.length === 1 ? (objects[0] ?? null) : null;
 }
 
+const secretInDescription = /\bsecret:/i;
+
 function isSecret(node: JsonSchemaNode): boolean {
-  if (node.secret === true) return true;
+  const marked = (candidate: JsonSchemaNode) =>
+    candidate.secret === true ||
+    (typeof candidate.description === 'string' && secretInDescription.test(candidate.description));
   const members = [...(node.anyOf ?? []), ...(node.oneOf ?? []), ...(node.allOf ?? [])];
-  return members.some((member) => member.secret === true);
+  return marked(node) || members.some(marked);
 }
 
 function describeNode(node: JsonSchemaNode): string | null {
