@@ -1,1 +1,7 @@
-export {};
+export { cliVersion, runCli } from './cli.ts';
+export { configTemplate, type TemplateType, templateTypes } from './config/config-template.ts';
+export { type ConfigFile, readConfigFile, resolveConnectors } from './config/load-config.ts';
+export type { ResolvedConnector } from './config/resolve-connector.ts';
+export type { CliStream, RunCliOptions } from './context.ts';
+export { type ExitCode, exitCodeForError, exitCodeForErrorCode, exitCodes } from './exit-codes.ts';
+export { installSignalHandlers } from './signals.ts';

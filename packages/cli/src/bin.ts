@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+import { runCli } from './cli.ts';
+import { installSignalHandlers } from './signals.ts';
+
+const controller = new AbortController();
+const removeHandlers = installSignalHandlers({
+  controller,
+  notify: (message) => process.stderr.write(`\n${message}\n`),
+  exit: (code) => process.exit(code),
+});
+
+process.exitCode = await runCli(process.argv.slice(2), {
+  env: process.env,
+  cwd: process.cwd(),
+  stdout: process.stdout,
+  stderr: process.stderr,
+  isTTY: process.stderr.isTTY === true,
+  signal: controller.signal,
+});
+removeHandlers();

@@ -1,0 +1,29 @@
+import { existsSync } from 'node:fs';
+import { Store, StoreError } from '@posturesync/core';
+import { findConfigFile } from '../config/find-config-file.ts';
+import { readConfigFile } from '../config/load-config.ts';
+import type { CliContext } from '../context.ts';
+
+/**
+ * The database `status` and `history` read: --db, else the config file's `database` (when
+ * a config file exists; its connector blocks are not validated, no secrets needed), else
+ * ./posturesync.db.
+ */
+export async function databaseForReading(context: CliContext): Promise<string> {
+  if (context.globals.db !== undefined) return context.databasePath();
+  const file = await findConfigFile(context.globals.config, context.cwd);
+  if (file === null) return context.databasePath();
+  const config = await readConfigFile(file);
+  for (const warning of config.warnings) context.logger.warn(warning);
+  return context.databasePath(config.database);
+}
+
+/** Opens read-only, so `status` and `history` work while a sync is running. */
+export function openStoreForReading(path: string): Store {
+  if (!existsSync(path))
+    throw new StoreError(
+      `no posturesync database at ${path}; run \`posturesync sync\` (or \`posturesync demo\`) first, or point --db at an existing database`,
+      { details: { path } },
+    );
+  return Store.open(path, { readonly: true });
+}

@@ -1,0 +1,99 @@
+import { isPostureSyncError, Store } from '@posturesync/core';
+import type { ResolvedConnector } from '../config/resolve-connector.ts';
+import type { CliContext } from '../context.ts';
+import { runSync, type SyncRunSummary } from '../engine.ts';
+import { type ExitCode, exitCodeForError, exitCodeForErrorCode, exitCodes } from '../exit-codes.ts';
+import { describeError } from '../output/report-error.ts';
+import { createLogProgress, createTerminalProgress, type ProgressListener } from '../output/sync-progress.ts';
+import type { InstanceOutcome } from '../output/sync-summary.ts';
+
+export function exitCodeForSummary(summary: SyncRunSummary): ExitCode {
+  switch (summary.outcome) {
+    case 'succeeded':
+      return exitCodes.success;
+    case 'partial':
+      return exitCodes.partial;
+    case 'cancelled':
+      return exitCodes.cancelled;
+    default:
+      return exitCodeForErrorCode(summary.errorCode);
+  }
+}
+
+/** Warns loudly: with verification off, anyone on the path can read the credentials. */
+export function warnAboutTls(context: CliContext, connectors: readonly ResolvedConnector[]): void {
+  for (const connector of connectors) {
+    if (!connector.tlsVerifyDisabled) continue;
+    const message = `TLS certificate verification is OFF for connector instance "${connector.name}" (tlsVerify: false): anyone on the network path can read its credentials and forge its data. Use this only against a test rig.`;
+    if (context.live) context.note(context.colors.bold(context.colors.red(`WARNING: ${message}`)));
+    else context.logger.warn(message, { instance: connector.name });
+  }
+}
+
+/**
+ * Syncs the instances one after another into one database. Stops early when the user
+ * cancels or another process holds the lock (every later instance would hit it too).
+ */
+export async function syncInstances(
+  context: CliContext,
+  connectors: readonly ResolvedConnector[],
+  options: { database: string; full: boolean; force: boolean },
+): Promise<InstanceOutcome[]> {
+  const store = Store.open(options.database);
+  const outcomes: InstanceOutcome[] = [];
+  try {
+    for (const connector of connectors) {
+      if (context.signal.aborted) break;
+      const progress: ProgressListener = context.live
+        ? createTerminalProgress({ live: context.live, colors: context.colors, instance: connector.name })
+        : createLogProgress({ logger: context.logger, instance: connector.name });
+      let outcome: InstanceOutcome;
+      try {
+        const summary = await runSync({
+          store,
+          definition: connector.definition,
+          instance: connector.name,
+          config: connector.config,
+          full: options.full,
+          force: options.force,
+          logger: context.logger.child({ instance: connector.name }),
+          redactor: context.redactor,
+          signal: context.signal,
+          now: context.now,
+          onEvent: (event) => progress.handle(event),
+        });
+        outcome = {
+          instance: connector.name,
+          type: connector.type,
+          exitCode: exitCodeForSummary(summary),
+          summary: context.redactor.redactValue(summary),
+          error:
+            summary.errorCode === null && summary.errorMessage === null
+              ? null
+              : {
+                  code: summary.errorCode ?? 'PS_ERR_INTERNAL',
+                  message: context.redactor.redact(summary.errorMessage ?? ''),
+                  details: {},
+                },
+        };
+      } catch (error) {
+        outcome = {
+          instance: connector.name,
+          type: connector.type,
+          exitCode: exitCodeForError(error),
+          summary: null,
+          error: describeError(error, context.redactor),
+        };
+        if (!isPostureSyncError(error))
+          context.logger.debug('sync threw', { stack: error instanceof Error ? error.stack : String(error) });
+      } finally {
+        progress.stop();
+      }
+      outcomes.push(outcome);
+      if (outcome.exitCode === exitCodes.cancelled || outcome.exitCode === exitCodes.lockHeld) break;
+    }
+  } finally {
+    store.close();
+  }
+  return outcomes;
+}

@@ -1,0 +1,38 @@
+import type { Command } from 'commander';
+import { exitCodes, worstExitCode } from '../exit-codes.ts';
+import { renderSyncOutcome } from '../output/sync-summary.ts';
+import type { CommandRunner } from './command-runner.ts';
+import { loadConnectors } from './load-connectors.ts';
+import { syncInstances, warnAboutTls } from './sync-instances.ts';
+
+export function registerSyncCommand(program: Command, run: CommandRunner): void {
+  program
+    .command('sync')
+    .description(
+      'sync each connector instance (one after another) into the database; resumes interrupted runs',
+    )
+    .option('--connector <name>', 'sync only this connector instance')
+    .option('--full', 'ignore incremental watermarks and any interrupted run; fetch everything', false)
+    .option('--force', 're-import data already imported (e.g. the same report)', false)
+    .addHelpText(
+      'after',
+      '\nCtrl-C (or SIGTERM) stops after the current batch; the next sync resumes from the last checkpoint.\nPress Ctrl-C twice to quit at once (exit code 130).',
+    )
+    .action(async (options: { connector?: string; full: boolean; force: boolean }, command: Command) =>
+      run(command, async (context) => {
+        const { connectors, database } = await loadConnectors(context, options.connector);
+        warnAboutTls(context, connectors);
+        const outcomes = await syncInstances(context, connectors, {
+          database,
+          full: options.full,
+          force: options.force,
+        });
+        const exitCode = context.signal.aborted
+          ? exitCodes.cancelled
+          : worstExitCode(outcomes.map((outcome) => outcome.exitCode));
+        if (context.json) context.out(JSON.stringify({ database, runs: outcomes, exitCode }));
+        else context.out(outcomes.map((outcome) => renderSyncOutcome(outcome, context.colors)).join('\n'));
+        return exitCode;
+      }),
+    );
+}

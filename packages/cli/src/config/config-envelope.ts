@@ -1,0 +1,41 @@
+import { z } from 'zod';
+
+/** Instance names appear in `--connector`, the database and logs: keep them simple and stable. */
+export const instanceNamePattern = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+const connectorBlockSchema = z.looseObject({
+  name: z
+    .string()
+    .regex(
+      instanceNamePattern,
+      'expected a kebab-case instance name (lowercase letters, digits, single hyphens), e.g. "pcrs-prod"',
+    ),
+  type: z.string().min(1),
+});
+
+/**
+ * The file's outer shape. Each connector block is validated afterwards by its own
+ * definition's schema, once its secrets are filled in from the environment.
+ */
+export const configEnvelopeSchema = z.strictObject({
+  database: z.string().min(1).optional(),
+  connectors: z
+    .array(connectorBlockSchema)
+    .min(1, 'expected at least one connector block (run `posturesync init` for an example)')
+    .superRefine((blocks, context) => {
+      const seen = new Map<string, number>();
+      blocks.forEach((block, index) => {
+        const first = seen.get(block.name);
+        if (first === undefined) seen.set(block.name, index);
+        else
+          context.addIssue({
+            code: 'custom',
+            path: [index, 'name'],
+            message: `duplicate instance name "${block.name}" (also used by connectors[${first}]); instance names must be unique`,
+          });
+      });
+    }),
+});
+
+export type ConnectorBlock = z.output<typeof connectorBlockSchema>;
+export type ConfigEnvelope = z.output<typeof configEnvelopeSchema>;

@@ -1,0 +1,105 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { ConfigError, type ConnectorDefinition, type SecretRedactor } from '@posturesync/core';
+import { type ConfigEnvelope, configEnvelopeSchema } from './config-envelope.ts';
+import { configPermissionWarnings } from './file-permissions.ts';
+import { formatIssues } from './format-issues.ts';
+import { parseConfigText } from './parse-config-text.ts';
+import {
+  connectorLabel,
+  type Environment,
+  type ResolvedConnector,
+  resolveConnectorBlock,
+} from './resolve-connector.ts';
+
+export interface ConfigFile {
+  file: string;
+  envelope: ConfigEnvelope;
+  /** `database:` resolved against the config file's directory, or null when not set. */
+  database: string | null;
+  /** Permission warnings; the caller logs them. */
+  warnings: string[];
+}
+
+function invalid(file: string, problems: string[]): ConfigError {
+  return new ConfigError(
+    `invalid config file ${file}:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`,
+    { details: { file, problems } },
+  );
+}
+
+/** Reads, parses and validates the file's outer shape; connector blocks are checked by `resolveConnectors`. */
+export async function readConfigFile(file: string): Promise<ConfigFile> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ConfigError(
+      code === 'ENOENT'
+        ? `config file ${file} not found; create one with \`posturesync init\``
+        : `cannot read config file ${file} (${code ?? String(error)}); check its permissions`,
+      { details: { file }, cause: error },
+    );
+  }
+  const raw = parseConfigText(text, file);
+  if (raw === null || raw === undefined || typeof raw !== 'object' || Array.isArray(raw))
+    throw invalid(file, [
+      '(top level): expected an object with a "connectors" list (run `posturesync init` for an example)',
+    ]);
+  const parsed = configEnvelopeSchema.safeParse(raw, { reportInput: true });
+  if (!parsed.success) {
+    const blocks = (raw as { connectors?: unknown }).connectors;
+    const problems = parsed.error.issues.flatMap((issue) => {
+      const [first, index] = issue.path;
+      if (first === 'connectors' && typeof index === 'number') {
+        const name = Array.isArray(blocks)
+          ? (blocks[index] as { name?: unknown } | undefined)?.name
+          : undefined;
+        return formatIssues([{ ...issue, path: issue.path.slice(2) }], connectorLabel(index, name));
+      }
+      return formatIssues([issue], '');
+    });
+    throw invalid(file, problems);
+  }
+  const envelope = parsed.data;
+  return {
+    file,
+    envelope,
+    database: envelope.database === undefined ? null : resolve(dirname(file), envelope.database),
+    warnings: await configPermissionWarnings(file),
+  };
+}
+
+/**
+ * Validates the selected connector blocks (all when `only` is undefined) with their
+ * definitions' schemas, secrets taken from the environment. Reports every problem at once.
+ */
+export function resolveConnectors(
+  config: ConfigFile,
+  options: {
+    registry: ReadonlyMap<string, ConnectorDefinition<unknown>>;
+    env: Environment;
+    redactor: SecretRedactor;
+    only?: string | undefined;
+  },
+): ResolvedConnector[] {
+  const blocks = config.envelope.connectors;
+  const selected = blocks
+    .map((block, index) => ({ block, index }))
+    .filter(({ block }) => options.only === undefined || block.name === options.only);
+  if (selected.length === 0)
+    throw new ConfigError(
+      `no connector instance named "${options.only}" in ${config.file}; instances: ${blocks.map((block) => block.name).join(', ')}`,
+      { details: { file: config.file, connector: options.only ?? null } },
+    );
+  const problems: string[] = [];
+  const resolved: ResolvedConnector[] = [];
+  for (const { block, index } of selected) {
+    const result = resolveConnectorBlock(block, index, options);
+    problems.push(...result.problems);
+    if (result.connector) resolved.push(result.connector);
+  }
+  if (problems.length > 0) throw invalid(config.file, problems);
+  return resolved;
+}

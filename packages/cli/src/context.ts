@@ -1,0 +1,134 @@
+import { resolve } from 'node:path';
+import {
+  type ConnectorDefinition,
+  createLogger,
+  type Logger,
+  type LogLevel,
+  type LogRecord,
+  SecretRedactor,
+} from '@posturesync/core';
+import type { Environment } from './config/resolve-connector.ts';
+import { type Colors, colorEnabled, createColors } from './output/color.ts';
+import { LiveRegion } from './output/live-region.ts';
+
+export interface CliStream {
+  write(chunk: string): unknown;
+  columns?: number;
+}
+
+/** Everything the CLI touches outside itself, injectable so tests run it in-process. */
+export interface RunCliOptions {
+  env?: Environment;
+  cwd?: string;
+  stdout?: CliStream;
+  stderr?: CliStream;
+  /** Whether stderr is an interactive terminal (live progress, colours, human log lines). */
+  isTTY?: boolean;
+  /** Aborted on Ctrl-C / SIGTERM by the binary; syncs stop after the current batch. */
+  signal?: AbortSignal;
+  /** Connector types by id; defaults to the built-in connectors. */
+  registry?: ReadonlyMap<string, ConnectorDefinition<unknown>>;
+  now?: () => Date;
+}
+
+export interface GlobalOptions {
+  config?: string;
+  db?: string;
+  json: boolean;
+  logLevel: LogLevel;
+  color: boolean;
+}
+
+export interface CliContext {
+  env: Environment;
+  cwd: string;
+  isTTY: boolean;
+  json: boolean;
+  globals: GlobalOptions;
+  colors: Colors;
+  redactor: SecretRedactor;
+  logger: Logger;
+  signal: AbortSignal;
+  now: () => Date;
+  registry: ReadonlyMap<string, ConnectorDefinition<unknown>>;
+  /** Live status lines on stderr; null when stderr is not a terminal or --json is on. */
+  live: LiveRegion | null;
+  /** Writes command output (tables, JSON) to stdout, redacted. */
+  out(text: string): void;
+  /** Writes a human message to stderr (above any live lines), redacted. */
+  note(text: string): void;
+  /** The database path: --db, else the config's `database`, else ./posturesync.db. */
+  databasePath(configDatabase?: string | null, fallback?: string): string;
+}
+
+export const defaultDatabase = 'posturesync.db';
+
+function humanLine(record: LogRecord, colors: Colors): string {
+  const { time: _time, level, message, ...fields } = record;
+  const tag =
+    level === 'error'
+      ? colors.red('error')
+      : level === 'warn'
+        ? colors.yellow('warn ')
+        : level === 'debug'
+          ? colors.dim('debug')
+          : colors.cyan('info ');
+  const extras = Object.entries(fields)
+    .filter(([, value]) => value !== undefined)
+    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .join(' ');
+  return `${tag} ${message}${extras ? colors.dim(` ${extras}`) : ''}`;
+}
+
+export function createContext(
+  options: RunCliOptions,
+  globals: GlobalOptions,
+  registry: ReadonlyMap<string, ConnectorDefinition<unknown>>,
+  redactor: SecretRedactor = new SecretRedactor(),
+): CliContext {
+  const env = options.env ?? {};
+  const cwd = options.cwd ?? process.cwd();
+  const stdout = options.stdout ?? { write: () => true };
+  const stderr = options.stderr ?? { write: () => true };
+  const isTTY = options.isTTY ?? false;
+  const colors = createColors(colorEnabled({ isTTY, flag: globals.color, env }) && !globals.json);
+  const interactive = isTTY && !globals.json;
+  const live = interactive ? new LiveRegion(stderr, () => stderr.columns ?? 80) : null;
+  const note = (text: string) => {
+    const safe = redactor.redact(text);
+    if (live) live.print(safe);
+    else stderr.write(safe.endsWith('\n') ? safe : `${safe}\n`);
+  };
+  const logger = createLogger({
+    level: globals.logLevel,
+    redactor,
+    sink: (record) => {
+      if (interactive) note(humanLine(record, colors));
+      else stderr.write(`${JSON.stringify(record)}\n`);
+    },
+  });
+  return {
+    env,
+    cwd,
+    isTTY,
+    json: globals.json,
+    globals,
+    colors,
+    redactor,
+    logger,
+    signal: options.signal ?? new AbortController().signal,
+    now: options.now ?? (() => new Date()),
+    registry,
+    live,
+    out: (text) => {
+      const safe = redactor.redact(text);
+      stdout.write(safe.endsWith('\n') ? safe : `${safe}\n`);
+    },
+    note,
+    databasePath: (configDatabase, fallback = defaultDatabase) => {
+      if (globals.db !== undefined) return resolve(cwd, globals.db);
+      if (configDatabase) return configDatabase;
+      return resolve(cwd, fallback);
+    },
+  };
+}

@@ -1,0 +1,47 @@
+import { isPostureSyncError, type SecretRedactor } from '@posturesync/core';
+import type { Colors } from './color.ts';
+
+/** Label for errors that are not PostureSyncErrors (bugs); they exit with code 1. */
+export const internalErrorCode = 'PS_ERR_INTERNAL';
+
+export interface ErrorReport {
+  code: string;
+  message: string;
+  details: Record<string, unknown>;
+}
+
+export function describeError(error: unknown, redactor: SecretRedactor): ErrorReport {
+  if (isPostureSyncError(error)) {
+    return {
+      code: error.code,
+      message: redactor.redact(error.message),
+      details: redactor.redactValue(error.details),
+    };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    code: internalErrorCode,
+    message: redactor.redact(
+      `unexpected error: ${message} (please report this with --log-level debug output)`,
+    ),
+    details: redactor.redactValue({ name: error instanceof Error ? error.name : typeof error }),
+  };
+}
+
+/** `error [PS_ERR_X]: message`, or one JSON log line with details under --json. */
+export function formatErrorReport(
+  report: ErrorReport,
+  options: { json: boolean; colors: Colors; now: Date; stack?: string | undefined },
+): string {
+  if (options.json) {
+    return JSON.stringify({
+      time: options.now.toISOString(),
+      level: 'error',
+      message: report.message,
+      code: report.code,
+      details: report.details,
+    });
+  }
+  const head = `${options.colors.red('error')} [${report.code}]: ${report.message}`;
+  return options.stack ? `${head}\n${options.colors.dim(options.stack)}` : head;
+}

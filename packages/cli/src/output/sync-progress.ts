@@ -1,0 +1,178 @@
+import type { Logger } from '@posturesync/core';
+import type { SyncEvent } from '../engine.ts';
+import type { Colors } from './color.ts';
+import { formatCount, formatDuration } from './format.ts';
+import type { LiveRegion } from './live-region.ts';
+
+interface StreamView {
+  records: number;
+  batches: number;
+  recordsPerSecond: number;
+  done: number | null;
+  total: number | null;
+  unit: string;
+  etaMs: number | null;
+}
+
+export interface ProgressListener {
+  handle(event: SyncEvent): void;
+  /** Stops redrawing and removes the live lines (the run's summary is printed next). */
+  stop(): void;
+}
+
+function streamFor(streams: Map<string, StreamView>, name: string): StreamView {
+  let view = streams.get(name);
+  if (!view) {
+    view = { records: 0, batches: 0, recordsPerSecond: 0, done: null, total: null, unit: '', etaMs: null };
+    streams.set(name, view);
+  }
+  return view;
+}
+
+function apply(streams: Map<string, StreamView>, event: SyncEvent): boolean {
+  if (event.type === 'batch') {
+    const view = streamFor(streams, event.stream.name);
+    view.records = event.stream.records;
+    view.batches = event.stream.batches;
+    view.recordsPerSecond = event.stream.recordsPerSecond;
+    return true;
+  }
+  if (event.type === 'progress') {
+    const view = streamFor(streams, event.stream);
+    view.done = event.done;
+    view.total = event.total;
+    view.unit = event.unit;
+    view.etaMs = event.etaMs;
+    return true;
+  }
+  return false;
+}
+
+export function describeStream(name: string, view: StreamView): string {
+  const parts = [
+    `${formatCount(view.records)} records`,
+    `${formatCount(view.batches)} batches`,
+    `${formatCount(view.recordsPerSecond)}/s`,
+  ];
+  if (view.done !== null)
+    parts.push(
+      view.total === null
+        ? `${formatCount(view.done)} ${view.unit}`
+        : `${formatCount(view.done)}/${formatCount(view.total)} ${view.unit}`,
+    );
+  if (view.total !== null && view.etaMs !== null) parts.push(`ETA ${formatDuration(view.etaMs)}`);
+  return `${name}: ${parts.join('  ')}`;
+}
+
+/**
+ * Live per-stream lines on a terminal (records, batches, rate, progress, ETA), redrawn at
+ * most every `intervalMs` so a fast sync does not spend its time painting.
+ */
+export function createTerminalProgress(options: {
+  live: LiveRegion;
+  colors: Colors;
+  instance: string;
+  intervalMs?: number;
+  clock?: () => number;
+}): ProgressListener {
+  const streams = new Map<string, StreamView>();
+  const interval = options.intervalMs ?? 100;
+  const clock = options.clock ?? (() => performance.now());
+  let lastDraw = Number.NEGATIVE_INFINITY;
+  let timer: NodeJS.Timeout | null = null;
+  let status = 'starting';
+
+  const draw = () => {
+    timer = null;
+    lastDraw = clock();
+    const head = `${options.colors.bold(options.instance)} ${options.colors.dim(status)}`;
+    options.live.update([
+      head,
+      ...[...streams].map(([name, view]) => `  ${describeStream(options.colors.cyan(name), view)}`),
+    ]);
+  };
+  const schedule = () => {
+    const wait = lastDraw + interval - clock();
+    if (wait <= 0) draw();
+    else if (timer === null) {
+      timer = setTimeout(draw, wait);
+      timer.unref();
+    }
+  };
+
+  return {
+    handle(event) {
+      if (event.type === 'start') {
+        status = event.resumed ? `resuming run #${event.resumedFromRunId ?? '?'}` : 'syncing';
+        schedule();
+      } else if (event.type === 'warning') {
+        options.live.print(`${options.colors.yellow('warn ')} ${event.message}`);
+      } else if (apply(streams, event)) schedule();
+    },
+    stop() {
+      if (timer !== null) clearTimeout(timer);
+      timer = null;
+      options.live.clear();
+    },
+  };
+}
+
+/** Without a terminal: a structured log line per stream at most every `intervalMs`. */
+export function createLogProgress(options: {
+  logger: Logger;
+  instance: string;
+  intervalMs?: number;
+  clock?: () => number;
+}): ProgressListener {
+  const streams = new Map<string, StreamView>();
+  const lastLogged = new Map<string, number>();
+  const interval = options.intervalMs ?? 5000;
+  const clock = options.clock ?? (() => performance.now());
+  const log = (name: string) => {
+    const view = streams.get(name);
+    if (!view) return;
+    lastLogged.set(name, clock());
+    options.logger.info('sync progress', {
+      instance: options.instance,
+      stream: name,
+      records: view.records,
+      batches: view.batches,
+      recordsPerSecond: Math.round(view.recordsPerSecond),
+      done: view.done,
+      total: view.total,
+      unit: view.unit || undefined,
+      etaMs: view.etaMs === null ? undefined : Math.round(view.etaMs),
+    });
+  };
+  return {
+    handle(event) {
+      if (event.type === 'start') {
+        options.logger.info(event.resumed ? 'sync resumed from the last checkpoint' : 'sync started', {
+          instance: event.instance,
+          runId: event.runId,
+          resumedFromRunId: event.resumedFromRunId,
+          full: event.full,
+        });
+        return;
+      }
+      if (event.type === 'warning') {
+        options.logger.warn(event.message, { instance: options.instance, position: event.position });
+        return;
+      }
+      if (event.type === 'batch')
+        options.logger.debug('batch committed', {
+          instance: options.instance,
+          stream: event.stream.name,
+          position: event.position,
+          records: event.records,
+          quarantined: event.quarantined,
+        });
+      if (!apply(streams, event)) return;
+      const name = event.type === 'batch' ? event.stream.name : event.type === 'progress' ? event.stream : '';
+      if (clock() - (lastLogged.get(name) ?? Number.NEGATIVE_INFINITY) >= interval) log(name);
+    },
+    stop() {
+      for (const name of streams.keys()) log(name);
+    },
+  };
+}

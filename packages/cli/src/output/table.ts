@@ -1,0 +1,31 @@
+import { visibleLength } from './color.ts';
+
+export interface Column<Row> {
+  header: string;
+  value: (row: Row) => string;
+  align?: 'left' | 'right';
+}
+
+/** A plain aligned text table; an empty list renders as the `empty` sentence. */
+export function renderTable<Row>(
+  rows: readonly Row[],
+  columns: readonly Column<Row>[],
+  empty = '(none)',
+): string {
+  if (rows.length === 0) return `  ${empty}`;
+  const cells = rows.map((row) => columns.map((column) => column.value(row)));
+  const widths = columns.map((column, index) =>
+    Math.max(visibleLength(column.header), ...cells.map((line) => visibleLength(line[index] ?? ''))),
+  );
+  const pad = (text: string, index: number) => {
+    const width = widths[index] ?? 0;
+    const fill = ' '.repeat(Math.max(0, width - visibleLength(text)));
+    return columns[index]?.align === 'right' ? fill + text : text + fill;
+  };
+  const lines = [
+    columns.map((column, index) => pad(column.header, index)).join('  '),
+    widths.map((width) => '-'.repeat(width)).join('  '),
+    ...cells.map((line) => line.map((cell, index) => pad(cell, index)).join('  ')),
+  ];
+  return lines.map((line) => `  ${line.trimEnd()}`).join('\n');
+}
