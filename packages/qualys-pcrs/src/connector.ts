@@ -1,0 +1,96 @@
+import type { Connector, ConnectorContext } from '@posturesync/core';
+import { createHttpClient, createSharedTokenAuth, defineConnector } from '@posturesync/core';
+import { type GatewayToken, requestGatewayToken } from './auth.ts';
+import { checkPcrsAccess } from './check.ts';
+import { type QualysPcrsConfig, qualysPcrsConfigSchema, resolveGatewayUrl } from './config-schema.ts';
+import { readPosture } from './read-posture.ts';
+
+export const qualysPcrsSourceName = 'QUALYS_PCRS';
+
+const userAgent = 'posturesync-qualys-pcrs/0.1';
+
+/** Refresh the JWT this long before its `exp`, so no request carries a token about to lapse. */
+const tokenRefreshSkewMs = 5 * 60_000;
+
+function createPcrsConnector(config: QualysPcrsConfig, context: ConnectorContext): Connector {
+  const gatewayUrl = resolveGatewayUrl(config);
+  const { redactor, logger, metrics, signal } = context;
+  redactor.add(config.password);
+  let lastToken: GatewayToken | null = null;
+
+  const auth = createSharedTokenAuth({
+    scheme: 'Bearer',
+    refreshSkewMs: tokenRefreshSkewMs,
+    now: context.now,
+    redactor,
+    fetchToken: async () => {
+      const token = await requestGatewayToken({
+        client,
+        username: config.username,
+        password: config.password,
+        gatewayUrl,
+        redactor,
+        now: context.now,
+        signal,
+      });
+      lastToken = token;
+      logger.debug('obtained a Qualys gateway token', { expiresAt: token.expiresAt?.toISOString() ?? null });
+      return { token: token.token, expiresAt: token.expiresAt };
+    },
+  });
+
+  const readTimeoutMs = config.readTimeoutSeconds * 1000;
+  const client = createHttpClient({
+    baseUrl: gatewayUrl,
+    timeouts: { headersMs: readTimeoutMs, bodyMs: readTimeoutMs },
+    retry: { maxRetries: config.maxRetries },
+    maxConcurrency: config.parallelRequests,
+    rateLimit:
+      config.rateLimit === false
+        ? null
+        : { requests: config.rateLimit.requests, perMs: config.rateLimit.perSeconds * 1000 },
+    auth,
+    rejectUnauthorized: config.tlsVerify,
+    userAgent,
+    redactor,
+    logger,
+    metrics,
+    signal,
+  });
+
+  return {
+    check: () =>
+      checkPcrsAccess({
+        client,
+        gatewayUrl,
+        username: config.username,
+        version: config.apiVersion,
+        signal,
+        login: async () => {
+          await auth.token();
+          if (lastToken === null) throw new Error('the gateway login returned no token');
+          return lastToken;
+        },
+      }),
+    read: (request) =>
+      readPosture({ client, config, sourceName: qualysPcrsSourceName, logger, metrics, signal }, request),
+    close: () => client.close(),
+  };
+}
+
+export const qualysPcrsConnector = defineConnector<QualysPcrsConfig>({
+  id: 'qualys-pcrs',
+  displayName: 'Qualys PCRS (posture streaming)',
+  sourceName: qualysPcrsSourceName,
+  description:
+    'Streams Qualys Policy Compliance postures through the PCRS gateway API (policy list, hostids, postureInfo) into hosts, policies, violation definitions and violations, incrementally and resumably.',
+  configSchema: qualysPcrsConfigSchema,
+  secrets: [
+    {
+      key: 'password',
+      env: 'QUALYS_PASSWORD',
+      description: 'Password of the Qualys user (gateway /auth login).',
+    },
+  ],
+  create: createPcrsConnector,
+});

@@ -1,0 +1,364 @@
+import type {
+  CompletedScope,
+  ConnectorState,
+  HttpClient,
+  HttpClientMetrics,
+  Logger,
+  ReadRequest,
+  RecordBatch,
+} from '@posturesync/core';
+import { CancelledError, TransientError, withRetry } from '@posturesync/core';
+import { BatchChannel } from './batch-channel.ts';
+import {
+  type PcrsRunState,
+  type PcrsState,
+  parsePcrsState,
+  postureBatchKey,
+  toConnectorState,
+  toQualysDate,
+} from './checkpoint-state.ts';
+import type { QualysPcrsConfig } from './config-schema.ts';
+import { type MappedRecords, PostureRecordMapper } from './map-posture-record.ts';
+import { fetchHostIds, fetchPolicyList } from './pcrs-api.ts';
+import {
+  MalformedPostureBodyError,
+  type PostureJob,
+  postureJobLabel,
+  streamPostureCall,
+} from './posture-call.ts';
+import { selectPolicies } from './select-policies.ts';
+
+/** Violations (plus rejects) per emitted batch: large enough to amortise a transaction. */
+export const defaultSubBatchSize = 2000;
+
+/** A body that is not valid JSON is refetched this many times before the sync fails. */
+export const maxMalformedBodyRetries = 2;
+
+export interface ReadPostureOptions {
+  client: HttpClient;
+  config: QualysPcrsConfig;
+  sourceName: string;
+  logger: Logger;
+  metrics: HttpClientMetrics;
+  signal: AbortSignal;
+  subBatchSize?: number;
+}
+
+interface PolicyProgress {
+  pending: number;
+  listed: boolean;
+  scopeTaken: boolean;
+  rejects: number;
+  /** Incremental runs only: the hosts refetched, to limit closing to them. */
+  hostIds: string[] | null;
+}
+
+function slices<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let index = 0; index < items.length; index += size) out.push(items.slice(index, index + size));
+  return out;
+}
+
+/** Numeric-looking IDs in numeric order, so a rerun slices the same hosts into the same calls. */
+function compareIds(left: string, right: string): number {
+  return left.length - right.length || (left < right ? -1 : left > right ? 1 : 0);
+}
+
+/** Decides what this read covers: a resumed run, an incremental run or a full one. */
+export function planRun(
+  previous: PcrsState,
+  request: Pick<ReadRequest, 'full' | 'runStartedAt'>,
+  safetyMarginMinutes: number,
+): { run: PcrsRunState; mode: 'full' | 'incremental' | 'resume' } {
+  if (!request.full && previous.run !== null) return { run: previous.run, mode: 'resume' };
+  const watermark = previous.watermark === null ? Number.NaN : Date.parse(previous.watermark);
+  const incremental = !request.full && Number.isFinite(watermark);
+  return {
+    run: {
+      startedAt: request.runStartedAt,
+      lastScanDate: incremental ? toQualysDate(new Date(watermark - safetyMarginMinutes * 60_000)) : null,
+      completedBatchKeys: [],
+    },
+    mode: incremental ? 'incremental' : 'full',
+  };
+}
+
+function earlier(left: string, right: string): string {
+  const a = Date.parse(left);
+  const b = Date.parse(right);
+  if (!Number.isFinite(a)) return right;
+  if (!Number.isFinite(b)) return left;
+  return a <= b ? left : right;
+}
+
+function withRecords(batch: RecordBatch, records: MappedRecords): RecordBatch {
+  if (records.hosts.length > 0) batch.hosts = records.hosts;
+  if (records.definitions.length > 0) batch.definitions = records.definitions;
+  if (records.violations.length > 0) batch.violations = records.violations;
+  if (records.rejects.length > 0) batch.rejects = records.rejects;
+  return batch;
+}
+
+/**
+ * The PCRS read: policy list -> hostids (up to 10 policies per call) -> postureInfo slices
+ * across all policies, `parallelRequests` at a time through one shared client, with no
+ * per-policy barrier. Batches stream out while responses are parsed.
+ */
+export async function* readPosture(
+  options: ReadPostureOptions,
+  request: ReadRequest,
+): AsyncGenerator<RecordBatch> {
+  const { client, config, logger, metrics } = options;
+  const subBatchSize = options.subBatchSize ?? defaultSubBatchSize;
+  const previous = parsePcrsState(request.state);
+  const { run, mode } = planRun(previous, request, config.incrementalSafetyMarginMinutes);
+  const completed = new Set(run.completedBatchKeys);
+  const completedKeys = [...run.completedBatchKeys];
+  const snapshot = (): ConnectorState =>
+    toConnectorState({
+      version: 1,
+      watermark: previous.watermark,
+      run: { ...run, completedBatchKeys: completedKeys },
+    });
+  logger.info(
+    mode === 'resume'
+      ? `resuming the interrupted sync started ${run.startedAt}: ${completed.size} postureInfo calls are already stored`
+      : mode === 'incremental'
+        ? `incremental sync: hosts scanned since ${run.lastScanDate}`
+        : 'full sync: all hosts of the selected policies',
+    { mode, lastScanDate: run.lastScanDate },
+  );
+
+  const list = await fetchPolicyList(client, {
+    version: config.apiVersion,
+    lastEvaluationDate: config.lastEvaluationDate,
+    signal: options.signal,
+  });
+  const selection = selectPolicies(list, config, options.sourceName);
+  for (const warning of selection.warnings) logger.warn(warning);
+  logger.info(`${selection.policies.length} of ${selection.listed} policies selected`);
+  const policiesBatch: RecordBatch = {
+    stream: 'policies',
+    position: 'policy list',
+    policies: selection.policies,
+    checkpoint: snapshot(),
+    progress: {
+      stream: 'policies',
+      done: selection.policies.length,
+      total: selection.policies.length,
+      unit: 'policies',
+    },
+  };
+  if (selection.rejects.length > 0) policiesBatch.rejects = selection.rejects;
+  if (selection.warnings.length > 0) policiesBatch.warnings = selection.warnings;
+  yield policiesBatch;
+
+  const mapper = new PostureRecordMapper({ sourceName: options.sourceName });
+  const channel = new BatchChannel<RecordBatch>(config.parallelRequests * 2);
+  const abort = new AbortController();
+  const onAbort = () => abort.abort(options.signal.reason);
+  if (options.signal.aborted) onAbort();
+  else options.signal.addEventListener('abort', onAbort, { once: true });
+
+  const progress = new Map<string, PolicyProgress>();
+  let callsDone = 0;
+  let callsKnown = 0;
+  let listingDone = false;
+  const progressOf = () => ({
+    stream: 'postureInfo',
+    done: callsDone,
+    total: listingDone ? callsKnown : null,
+    unit: 'requests',
+  });
+
+  /** The scope to close once a policy's every call is stored, exactly once. */
+  const takeScope = (policyId: string): CompletedScope | null => {
+    const entry = progress.get(policyId);
+    if (!entry?.listed || entry.pending > 0 || entry.scopeTaken) return null;
+    entry.scopeTaken = true;
+    if (entry.rejects > 0) {
+      logger.warn(
+        `policy ${policyId}: ${entry.rejects} records were rejected, so no findings are closed for it`,
+      );
+      return null;
+    }
+    if (entry.hostIds === null) return { policyUid: policyId };
+    if (entry.hostIds.length === 0) return null;
+    return { policyUid: policyId, hostUids: entry.hostIds };
+  };
+
+  const countRejects = (policyId: string, records: MappedRecords) => {
+    const entry = progress.get(policyId);
+    if (entry && records.rejects.length > 0) entry.rejects += records.rejects.length;
+  };
+
+  async function* listJobs(): AsyncGenerator<PostureJob> {
+    for (const group of slices(
+      selection.policies.map((policy) => policy.uid),
+      config.policiesPerHostIdsCall,
+    )) {
+      const entries = await fetchHostIds(client, {
+        version: config.apiVersion,
+        policyIds: group,
+        lastScanDate: run.lastScanDate,
+        signal: abort.signal,
+      });
+      const byPolicy = new Map(entries.map((entry) => [entry.policyId, entry]));
+      const warnings: string[] = [];
+      const scopes: CompletedScope[] = [];
+      for (const policyId of group) {
+        const entry = byPolicy.get(policyId);
+        if (!entry || entry.error !== null) {
+          const reason = entry?.error ?? 'no entry for it in the hostids response';
+          const warning = `policy ${policyId}: hostids answered "${reason}"; its postures are skipped this run, the other policies go on`;
+          logger.warn(warning);
+          warnings.push(warning);
+          continue;
+        }
+        const hostIds = [...entry.hostIds].sort(compareIds);
+        const hostSlices = slices(hostIds, config.batchSize);
+        const state: PolicyProgress = {
+          pending: hostSlices.length,
+          listed: false,
+          scopeTaken: false,
+          rejects: 0,
+          hostIds: run.lastScanDate === null ? null : hostIds,
+        };
+        progress.set(policyId, state);
+        callsKnown += hostSlices.length;
+        let firstHostIndex = 0;
+        for (const slice of hostSlices) {
+          const key = postureBatchKey(policyId, slice);
+          const job: PostureJob = {
+            policyId,
+            subscriptionId: entry.subscriptionId ?? list.subscriptionId,
+            hostIds: slice,
+            firstHostIndex,
+            totalHosts: hostIds.length,
+            key,
+            label: postureJobLabel(policyId, firstHostIndex, slice.length, hostIds.length),
+          };
+          firstHostIndex += slice.length;
+          if (completed.has(key)) {
+            state.pending--;
+            callsDone++;
+            continue;
+          }
+          yield job;
+        }
+        state.listed = true;
+        const scope = takeScope(policyId);
+        if (scope) scopes.push(scope);
+      }
+      if (warnings.length > 0 || scopes.length > 0) {
+        await channel.offer(() => {
+          const batch: RecordBatch = {
+            stream: 'hostids',
+            position: `hostids policies ${group.join(',')}`,
+            progress: progressOf(),
+          };
+          if (warnings.length > 0) batch.warnings = warnings;
+          if (scopes.length > 0) batch.completedScopes = scopes;
+          return batch;
+        });
+      }
+    }
+    listingDone = true;
+  }
+
+  const jobs = listJobs();
+
+  const runJob = async (job: PostureJob) => {
+    let malformed = 0;
+    const rest = await withRetry(
+      () =>
+        streamPostureCall(job, {
+          client,
+          version: config.apiVersion,
+          evidence: config.evidence,
+          mapper,
+          subBatchSize,
+          signal: abort.signal,
+          emit: (records) =>
+            channel.offer(() => {
+              countRejects(job.policyId, records);
+              return withRecords(
+                { stream: 'postureInfo', position: job.label, progress: progressOf() },
+                records,
+              );
+            }),
+        }),
+      {
+        policy: { maxRetries: config.maxRetries },
+        signal: abort.signal,
+        // Failures before the body are already retried by the HTTP client; only a body that
+        // broke off or did not parse is worth sending the whole call again.
+        isRetryable: (error) =>
+          error instanceof MalformedPostureBodyError
+            ? ++malformed <= maxMalformedBodyRetries
+            : error instanceof TransientError && error.details.phase === 'body',
+        onRetry: (error, attempt, delayMs) => {
+          metrics.retries++;
+          logger.warn(`${job.label}: retrying the whole call (attempt ${attempt + 1}) in ${delayMs} ms`, {
+            error: error instanceof Error ? error.message : String(error),
+          });
+        },
+      },
+    );
+    await channel.offer(() => {
+      completed.add(job.key);
+      completedKeys.push(job.key);
+      countRejects(job.policyId, rest);
+      callsDone++;
+      const entry = progress.get(job.policyId);
+      if (entry) entry.pending--;
+      const batch = withRecords(
+        { stream: 'postureInfo', position: job.label, checkpoint: snapshot(), progress: progressOf() },
+        rest,
+      );
+      const scope = takeScope(job.policyId);
+      if (scope) batch.completedScopes = [scope];
+      return batch;
+    });
+  };
+
+  const worker = async () => {
+    for (;;) {
+      const next = await jobs.next();
+      if (next.done) return;
+      await runJob(next.value);
+    }
+  };
+
+  const workers = Array.from({ length: config.parallelRequests }, () => worker());
+  const finished = Promise.all(workers).then(
+    () => channel.close(),
+    (error: unknown) => {
+      abort.abort(error);
+      channel.close(
+        options.signal.aborted ? new CancelledError('The sync was cancelled', { cause: error }) : error,
+      );
+    },
+  );
+
+  try {
+    for await (const batch of channel) yield batch;
+    await finished;
+  } finally {
+    options.signal.removeEventListener('abort', onAbort);
+    if (!abort.signal.aborted) abort.abort(new CancelledError('The sync stopped reading'));
+    channel.close();
+    await Promise.allSettled(workers);
+  }
+
+  const watermark = earlier(run.startedAt, request.runStartedAt);
+  logger.info(
+    `PCRS read complete: ${callsDone} postureInfo calls; next incremental sync starts from ${watermark}`,
+  );
+  yield {
+    stream: 'postureInfo',
+    position: 'end of sync',
+    checkpoint: toConnectorState({ version: 1, watermark, run: null }),
+    progress: { stream: 'postureInfo', done: callsDone, total: callsDone, unit: 'requests' },
+  };
+}
