@@ -1,0 +1,45 @@
+import type { CheckResult } from '@posturesync/core';
+import { matchingReports } from './choose-report.ts';
+import type { ClassicApi } from './classic-api.ts';
+import { reportPath } from './fetch-report.ts';
+import { parseReportList } from './report-list.ts';
+import type { QualysAuth } from './session.ts';
+
+/**
+ * One light authenticated call: the report list (plus the session login in session mode).
+ * Failures surface as the typed errors of the client and the API wrapper: AuthError for bad
+ * credentials (code 2000 / 401), PermissionError for restricted accounts (403, 2003, 2011),
+ * TransientError for an unreachable host or a TLS problem, each with what to do.
+ */
+export async function checkAccess(
+  api: ClassicApi,
+  auth: QualysAuth,
+  options: { titlePrefix: string; mode: 'session' | 'basic'; apiUrl: string; signal?: AbortSignal },
+): Promise<CheckResult> {
+  const details: string[] = [`API server ${options.apiUrl} reachable`];
+  if (options.mode === 'session') {
+    await auth.login();
+    details.push('session login accepted');
+  }
+  const xml = await api.text(
+    {
+      method: 'GET',
+      path: reportPath,
+      params: { action: 'list' },
+      label: 'Qualys report list',
+      ...(options.signal ? { signal: options.signal } : {}),
+    },
+    'REPORT_LIST_OUTPUT',
+  );
+  if (options.mode === 'basic') details.push('Basic credentials accepted');
+  const entries = parseReportList(xml);
+  const matching = matchingReports(entries, options.titlePrefix);
+  details.push(`${entries.length} reports listed`);
+  const [newest] = matching;
+  details.push(
+    newest
+      ? `${matching.length} finished report(s) match "${options.titlePrefix}"; newest: ID ${newest.id} "${newest.title}" launched ${newest.launchDatetime ?? 'at an unknown time'}`
+      : `no finished report matches "${options.titlePrefix}" yet`,
+  );
+  return { ok: true, details };
+}

@@ -1,0 +1,125 @@
+import { ConfigError } from '@posturesync/core';
+import { z } from 'zod';
+import { platformApiUrls, platformNames } from './platforms.ts';
+
+const idSchema = z
+  .union([z.string().trim().regex(/^\d+$/, 'expected a numeric Qualys ID'), z.number().int().nonnegative()])
+  .transform((value) => String(value));
+
+export const launchSchema = z
+  .object({
+    templateId: idSchema.describe('ID of the Policy Compliance report template to launch.'),
+    policyId: idSchema.describe('ID of the compliance policy the report covers.'),
+    outputFormat: z
+      .enum(['xml', 'csv'])
+      .default('csv')
+      .describe('Format Qualys renders the launched report in.'),
+    titleSuffix: z
+      .string()
+      .max(100)
+      .optional()
+      .describe('Appended to titlePrefix to form the launched report title; default: the launch time (UTC).'),
+    maxWaitMinutes: z
+      .number()
+      .positive()
+      .max(24 * 60)
+      .default(60)
+      .describe('Longest wait for the launched report to finish before the sync fails.'),
+  })
+  .describe(
+    'Launch a new report each sync (instead of pulling a scheduled one), wait for it, then import it.',
+  );
+
+export const qualysPcReportConfigSchema = z
+  .object({
+    platform: z
+      .enum(platformNames)
+      .optional()
+      .describe(
+        'Qualys platform of the subscription (US1..US4, EU1..EU3, IN1, CA1, AE1, UK1, AU1, KSA1); selects the API URL. Give this or apiUrl.',
+      ),
+    apiUrl: z
+      .url()
+      .optional()
+      .describe(
+        'Classic API base URL, e.g. https://qualysapi.qg2.apps.qualys.com (private clouds). Give this or platform.',
+      ),
+    username: z.string().min(1).describe('Qualys user name with Policy Compliance reports and API access.'),
+    password: z
+      .string()
+      .min(1)
+      .describe('Qualys password. Secret: read from the QUALYS_PASSWORD environment variable.'),
+    titlePrefix: z
+      .string()
+      .trim()
+      .min(1, 'titlePrefix must name the start of the report title, e.g. "PC-Weekly"')
+      .describe('Import the newest finished report whose title starts with this text (case-sensitive).'),
+    network: z
+      .string()
+      .trim()
+      .min(1)
+      .default('default')
+      .describe(
+        'Network label attached to every host and finding; findings are closed per policy and network.',
+      ),
+    format: z
+      .enum(['auto', 'xml', 'csv'])
+      .default('auto')
+      .describe('Report file format; auto detects it from the file (zip, XML or CSV).'),
+    auth: z
+      .enum(['session', 'basic'])
+      .default('session')
+      .describe('session: log in once and out at the end; basic: send the credentials with every call.'),
+    launch: launchSchema.optional(),
+    closeMissingFindings: z
+      .boolean()
+      .default(true)
+      .describe(
+        'Close open findings of the report policy and network that the newest report no longer contains.',
+      ),
+    maxRetries: z
+      .number()
+      .int()
+      .min(0)
+      .max(20)
+      .default(5)
+      .describe('Retries per request after Qualys limits (409), 5xx, timeouts or network errors.'),
+    readTimeoutSeconds: z
+      .number()
+      .positive()
+      .default(180)
+      .describe('Longest wait for response headers or between two body chunks, in seconds.'),
+    tlsVerify: z
+      .boolean()
+      .default(true)
+      .describe('Verify the API TLS certificate. Turn off only for test rigs.'),
+    requestedWith: z
+      .string()
+      .min(1)
+      .default('posturesync')
+      .describe('Value of the X-Requested-With header Qualys requires on every API v2 call.'),
+  })
+  .superRefine((config, context) => {
+    const given = [config.platform, config.apiUrl].filter((value) => value !== undefined).length;
+    if (given !== 1) {
+      context.addIssue({
+        code: 'custom',
+        path: given === 0 ? ['platform'] : ['apiUrl'],
+        message:
+          given === 0
+            ? `set either platform (one of ${platformNames.join(', ')}) or apiUrl (private cloud)`
+            : 'set only one of platform and apiUrl',
+      });
+    }
+  });
+
+export type QualysPcReportConfig = z.infer<typeof qualysPcReportConfigSchema>;
+/** The config as written by a user, before defaults apply. */
+export type QualysPcReportConfigInput = z.input<typeof qualysPcReportConfigSchema>;
+
+export function apiBaseUrl(config: Pick<QualysPcReportConfig, 'platform' | 'apiUrl'>): string {
+  const url = config.apiUrl ?? (config.platform ? platformApiUrls[config.platform] : undefined);
+  if (!url)
+    throw new ConfigError('Set either platform (e.g. US1) or apiUrl in the qualys-pc-report configuration.');
+  return url.replace(/\/+$/, '');
+}

@@ -1,0 +1,218 @@
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { BadResponseError, CancelledError } from '@posturesync/core';
+import { type Options, parse } from 'csv-parse';
+import {
+  type ColumnMap,
+  controlColumnAliases,
+  hostColumnAliases,
+  policyColumnAliases,
+  resolveColumns,
+  resultColumnAliases,
+} from './csv-columns.ts';
+import {
+  cleanValue,
+  controlFields,
+  csvResultColumnCount,
+  type FieldValues,
+  headerFields,
+  hostFields,
+  policyFields,
+  type ReportItem,
+  type ReportParseOptions,
+  resultFields,
+} from './report-records.ts';
+
+type Section = 'preamble' | 'summary' | 'controls' | 'hosts' | 'assetTags' | 'results';
+
+/** A row whose first cell names a section starts it (wire-formats B.5). */
+function sectionOf(firstCell: string): Section | null {
+  const cell = firstCell.trim().toUpperCase();
+  if (cell === 'SUMMARY') return 'summary';
+  if (cell.startsWith('CONTROL STATISTICS')) return 'controls';
+  if (cell.startsWith('HOST STATISTICS')) return 'hosts';
+  if (cell === 'ASSET TAGS') return 'assetTags';
+  if (cell === 'RESULTS') return 'results';
+  return null;
+}
+
+function pick<K extends string>(cells: readonly string[], fields: readonly K[], columns: ColumnMap<K>) {
+  const values = {} as FieldValues<K>;
+  for (const field of fields) {
+    const index = columns[field];
+    values[field] = index < 0 ? null : cleanValue(cells[index]);
+  }
+  return values;
+}
+
+/** Tags arrive either one per cell or as one comma-separated cell; both are accepted. */
+function splitTags(cells: readonly string[]): string[] {
+  const tags: string[] = [];
+  for (const cell of cells) {
+    for (const part of cell.split(',')) {
+      const tag = part
+        .trim()
+        .replace(/^"+|"+$/g, '')
+        .trim();
+      if (tag) tags.push(tag);
+    }
+  }
+  return tags;
+}
+
+function embeddedLineBreaks(cells: readonly string[]): number {
+  let count = 0;
+  for (const cell of cells) {
+    let index = cell.indexOf('\n');
+    while (index !== -1) {
+      count += 1;
+      index = cell.indexOf('\n', index + 1);
+    }
+  }
+  return count;
+}
+
+interface CsvRow {
+  line: number;
+  cells: string[];
+}
+
+function malformed(options: ReportParseOptions, line: number | null, reason: string, cause?: unknown) {
+  const report = options.reportId ? `Policy report ${options.reportId}` : 'The policy report';
+  const where = line === null ? '' : ` at CSV line ${line}`;
+  return new BadResponseError(
+    `${report} is not valid CSV${where}: ${reason}. Re-run the report in Qualys or fetch it again; data already stored is kept.`,
+    { cause, details: { reportId: options.reportId ?? null, line, format: 'csv' } },
+  );
+}
+
+/**
+ * Streams a Qualys Policy Report CSV, section by section, as neutral report records. Column
+ * mapping is driven by each section's header row (case-insensitive), falling back to the
+ * spec's column order when no header cell is recognised. Columns a template leaves out come
+ * back as null. Memory stays flat: one row is held at a time.
+ */
+export async function* parsePolicyReportCsv(
+  input: Readable,
+  options: ReportParseOptions = {},
+): AsyncGenerator<ReportItem> {
+  const csvOptions: Options<CsvRow, string[]> = {
+    bom: true,
+    relax_quotes: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    // csv-parse counts the line a record ends on; quoted multi-line cells move its start up.
+    on_record: (record, context) => ({ line: context.lines - embeddedLineBreaks(record), cells: record }),
+  };
+  // The typings only accept a reshaping on_record together with `columns`; rows stay arrays here.
+  const parser = parse(csvOptions as unknown as Options);
+  const piping = pipeline(input, parser);
+  // The iterator below surfaces the same failure; this only keeps it from being unhandled.
+  piping.catch(() => {});
+
+  let section: Section = 'preamble';
+  let preambleRow = 0;
+  const header = {} as FieldValues<(typeof headerFields)[number]>;
+  for (const field of headerFields) header[field] = null;
+  let headerEmitted = false;
+  let awaitingHeader = false;
+  let policyColumns: ColumnMap<(typeof policyFields)[number]> | null = null;
+  let controlColumns: ColumnMap<(typeof controlFields)[number]> | null = null;
+  let hostColumns: ColumnMap<(typeof hostFields)[number]> | null = null;
+  let resultColumns: ColumnMap<(typeof resultFields)[number]> | null = null;
+  let lastLine = 0;
+
+  try {
+    for await (const row of parser as AsyncIterable<CsvRow>) {
+      if (options.signal?.aborted) throw new CancelledError('Reading the policy report was cancelled');
+      lastLine = row.line;
+      const { cells } = row;
+      if (cells.every((cell) => cell.trim() === '')) continue;
+      const position = { line: row.line, column: null };
+      const next = sectionOf(cells[0] ?? '');
+      if (next) {
+        if (!headerEmitted) {
+          headerEmitted = true;
+          yield { kind: 'header', position: { line: 1, column: null }, fields: { ...header } };
+        }
+        section = next;
+        awaitingHeader = next !== 'assetTags';
+        continue;
+      }
+      if (awaitingHeader) {
+        awaitingHeader = false;
+        if (section === 'summary') {
+          policyColumns = resolveColumns(cells, policyFields, policyColumnAliases).columns;
+        } else if (section === 'controls') {
+          controlColumns = resolveColumns(cells, controlFields, controlColumnAliases, 7).columns;
+        } else if (section === 'hosts') {
+          hostColumns = resolveColumns(cells, hostFields, hostColumnAliases, 9).columns;
+        } else if (section === 'results') {
+          resultColumns = resolveColumns(
+            cells,
+            resultFields,
+            resultColumnAliases,
+            csvResultColumnCount,
+          ).columns;
+        }
+        continue;
+      }
+      switch (section) {
+        case 'preamble': {
+          // Row 0: title, generated; row 1: company; row 2: contact name, login.
+          if (preambleRow === 0) {
+            header.title = cleanValue(cells[0]);
+            header.generatedAt = cleanValue(cells[1]);
+          } else if (preambleRow === 1) {
+            header.company = cleanValue(cells[0]);
+          } else if (preambleRow === 2) {
+            header.userName = cleanValue(cells[0]);
+            header.userLogin = cleanValue(cells[1]);
+          }
+          preambleRow += 1;
+          break;
+        }
+        case 'summary':
+          if (policyColumns)
+            yield { kind: 'policy', position, fields: pick(cells, policyFields, policyColumns) };
+          break;
+        case 'controls':
+          if (controlColumns) {
+            yield { kind: 'control', position, fields: pick(cells, controlFields, controlColumns) };
+          }
+          break;
+        case 'hosts':
+          if (hostColumns)
+            yield { kind: 'host', position, fields: pick(cells, hostFields, hostColumns), tags: [] };
+          break;
+        case 'assetTags': {
+          const ip = cleanValue(cells[0]);
+          if (ip) yield { kind: 'hostTags', position, ip, tags: splitTags(cells.slice(1)) };
+          break;
+        }
+        case 'results':
+          if (resultColumns) {
+            yield { kind: 'result', position, fields: pick(cells, resultFields, resultColumns), tags: [] };
+          }
+          break;
+      }
+    }
+    await piping;
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    // Only the CSV parser's own errors mean a malformed file; network and cancel errors pass through.
+    if (typeof code !== 'string' || !code.startsWith('CSV_')) throw error;
+    const line = (error as { lines?: number }).lines ?? lastLine;
+    const reason = error instanceof Error ? error.message : String(error);
+    throw malformed(options, line, reason, error);
+  } finally {
+    if (!parser.destroyed) parser.destroy();
+  }
+  if (!headerEmitted) {
+    throw malformed(
+      options,
+      null,
+      'no SUMMARY or RESULTS section was found (is this a Policy Compliance report?)',
+    );
+  }
+}

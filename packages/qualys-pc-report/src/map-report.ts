@@ -1,0 +1,471 @@
+import {
+  type CompletedScope,
+  compositeId,
+  type Host,
+  normalizeStatus,
+  type Policy,
+  type RejectedRecord,
+  severityFromCriticality,
+  splitIpAddresses,
+  statusCategoryOf,
+  toIsoUtc,
+  type Violation,
+  type ViolationDefinition,
+} from '@posturesync/core';
+import { parseEvidence } from './evidence.ts';
+import {
+  describePosition,
+  type FieldValues,
+  type HostField,
+  type ReportItem,
+  type ReportPosition,
+  type ResultField,
+} from './report-records.ts';
+
+export interface ReportMapperOptions {
+  sourceName: string;
+  /** The configured network label attached to every host and finding. */
+  network: string;
+  /** Named in reject positions, e.g. `report 123 line 17`. */
+  reportId: string;
+  /** Used when the report names no policy (e.g. a CSV without its SUMMARY): the launched policy. */
+  fallbackPolicyId?: string | null;
+}
+
+export interface MappedBatch {
+  hosts: Host[];
+  policies: Policy[];
+  definitions: ViolationDefinition[];
+  violations: Violation[];
+  rejects: RejectedRecord[];
+  warnings: string[];
+}
+
+interface HostEntry {
+  host: Host;
+  emitted: boolean;
+}
+
+interface ControlInfo {
+  statement: string | null;
+  criticalityLabel: string | null;
+  criticalityValue: string | null;
+  deprecated: string | null;
+}
+
+function parseBoolean(value: string | null): boolean | null {
+  if (value === null) return null;
+  const lower = value.toLowerCase();
+  if (['1', 'true', 'yes', 'y', 'locked'].includes(lower)) return true;
+  if (['0', 'false', 'no', 'n', 'unlocked'].includes(lower)) return false;
+  return null;
+}
+
+function parseCriticality(value: string | null): number | null {
+  if (value === null || !/^\d+$/.test(value)) return null;
+  const number = Number(value);
+  return number >= 0 && number <= 5 ? number : null;
+}
+
+/** A numeric "Qualys host ID" is the host ID PCRS uses too; a UUID-like one is the QG host ID. */
+function numericHostId(fields: { hostId: string | null; qualysHostId: string | null }): string | null {
+  if (fields.hostId && /^\d+$/.test(fields.hostId)) return fields.hostId;
+  if (!fields.hostId && fields.qualysHostId && /^\d+$/.test(fields.qualysHostId)) return fields.qualysHostId;
+  return fields.hostId;
+}
+
+function qgHostId(fields: { hostId: string | null; qualysHostId: string | null }): string | null {
+  return fields.qualysHostId && fields.qualysHostId !== numericHostId(fields) ? fields.qualysHostId : null;
+}
+
+class UnparsableDate extends Error {}
+
+/**
+ * Turns neutral report records into model records, holding only what joins need: hosts by
+ * IP and ID (results name their host by IP or Qualys host ID) and the definitions already
+ * emitted. Hosts are emitted with their first result, so every batch is self-contained.
+ */
+export class ReportMapper {
+  readonly #options: ReportMapperOptions;
+  readonly #hostsById = new Map<string, HostEntry>();
+  readonly #hostsByIp = new Map<string, HostEntry>();
+  readonly #controls = new Map<string, ControlInfo>();
+  readonly #definitions = new Set<string>();
+  readonly #policyIds = new Set<string>();
+  #currentPolicyId: string | null = null;
+  #pending: MappedBatch = ReportMapper.#emptyBatch();
+  #results = 0;
+  #counts = { passed: 0, failed: 0, error: 0, unknown: 0 };
+
+  constructor(options: ReportMapperOptions) {
+    this.#options = options;
+  }
+
+  static #emptyBatch(): MappedBatch {
+    return { hosts: [], policies: [], definitions: [], violations: [], rejects: [], warnings: [] };
+  }
+
+  get pendingViolations(): number {
+    return this.#pending.violations.length;
+  }
+
+  get resultCount(): number {
+    return this.#results;
+  }
+
+  get statusCounts(): Readonly<Record<'passed' | 'failed' | 'error' | 'unknown', number>> {
+    return this.#counts;
+  }
+
+  /** The policies the report covered (for completed scopes). */
+  get policyIds(): string[] {
+    return [...this.#policyIds];
+  }
+
+  completedScopes(): CompletedScope[] {
+    return this.policyIds.map((policyUid) => ({ policyUid, network: this.#options.network }));
+  }
+
+  /** Takes what is ready; hosts not yet referenced by a result stay until `finish`. */
+  drain(): MappedBatch {
+    const batch = this.#pending;
+    this.#pending = ReportMapper.#emptyBatch();
+    return batch;
+  }
+
+  /** Emits the hosts no result referenced (e.g. hosts without any result). */
+  finish(): MappedBatch {
+    const seen = new Set<HostEntry>();
+    for (const entry of [...this.#hostsById.values(), ...this.#hostsByIp.values()]) {
+      if (seen.has(entry)) continue;
+      seen.add(entry);
+      if (!entry.emitted) {
+        entry.emitted = true;
+        this.#pending.hosts.push(entry.host);
+      }
+    }
+    return this.drain();
+  }
+
+  accept(item: ReportItem): void {
+    switch (item.kind) {
+      case 'header':
+        return;
+      case 'policy':
+        this.#acceptPolicy(item.fields, item.position);
+        return;
+      case 'control': {
+        const controlId = item.fields.controlId;
+        if (!controlId) return;
+        this.#controls.set(compositeId(item.fields.policyId ?? this.#currentPolicyId, controlId), {
+          statement: item.fields.statement,
+          criticalityLabel: item.fields.criticalityLabel,
+          criticalityValue: item.fields.criticalityValue,
+          deprecated: item.fields.deprecated,
+        });
+        return;
+      }
+      case 'host':
+        this.#acceptHost(item.fields, item.tags, item.position);
+        return;
+      case 'hostTags': {
+        const entry = this.#hostsByIp.get(item.ip);
+        if (!entry) return;
+        entry.host.tags = [...new Set([...entry.host.tags, ...item.tags])];
+        // Tags after the host was stored: store it again (an upsert) with its tags.
+        if (entry.emitted) this.#pending.hosts.push(entry.host);
+        return;
+      }
+      case 'result':
+        this.#acceptResult(item.fields, item.tags, item.position);
+        return;
+    }
+  }
+
+  #position(position: ReportPosition): string {
+    return `report ${this.#options.reportId} ${describePosition(position)}`;
+  }
+
+  #date(value: string | null): string | null {
+    const iso = toIsoUtc(value);
+    if (iso === undefined) throw new UnparsableDate(String(value));
+    return iso;
+  }
+
+  #acceptPolicy(
+    fields: FieldValues<'policyId' | 'title' | 'locked' | 'modifiedDate' | 'lastEvaluated'>,
+    position: ReportPosition,
+  ) {
+    const { policyId } = fields;
+    if (!policyId) {
+      this.#pending.rejects.push({
+        entity: 'policies',
+        position: this.#position(position),
+        reason: 'the SUMMARY row has no policy ID',
+        raw: fields,
+      });
+      return;
+    }
+    this.#currentPolicyId = policyId;
+    this.#policyIds.add(policyId);
+    this.#pending.policies.push({
+      uid: policyId,
+      sourceName: this.#options.sourceName,
+      title: fields.title,
+      status: null,
+      locked: parseBoolean(fields.locked),
+      createdBy: null,
+      createdDate: null,
+      modifiedDate: toIsoUtc(fields.modifiedDate) ?? null,
+      lastEvaluated: toIsoUtc(fields.lastEvaluated) ?? null,
+      raw: { ...fields },
+    });
+  }
+
+  #buildHost(fields: FieldValues<HostField>, tags: string[]): Host | string {
+    const numericId = numericHostId(fields);
+    const ip = fields.ip;
+    if (!numericId && !ip) return 'the host has neither a host ID nor an IP address';
+    const addresses = splitIpAddresses([ip]);
+    return {
+      uid: numericId ?? compositeId(this.#options.network, ip),
+      sourceName: this.#options.sourceName,
+      hostname: fields.dns ?? fields.netbios,
+      ipAddresses: addresses.all,
+      publicIpAddresses: addresses.public,
+      privateIpAddresses: addresses.private,
+      dnsNames: fields.dns ? [fields.dns] : [],
+      netbios: fields.netbios,
+      os: fields.os,
+      trackingMethod: fields.trackingMethod,
+      network: this.#options.network,
+      networkId: null,
+      qualysHostId: qgHostId(fields),
+      assetId: null,
+      lastScanned: this.#date(fields.lastScanDate),
+      tags: [...new Set(tags)],
+      raw: { ...fields },
+    };
+  }
+
+  #index(entry: HostEntry): void {
+    this.#hostsById.set(entry.host.uid, entry);
+    const qgId = entry.host.qualysHostId;
+    if (qgId) this.#hostsById.set(`qg:${qgId}`, entry);
+    for (const address of entry.host.ipAddresses) {
+      if (!this.#hostsByIp.has(address)) this.#hostsByIp.set(address, entry);
+    }
+  }
+
+  #acceptHost(fields: FieldValues<HostField>, tags: string[], position: ReportPosition): void {
+    let host: Host | string;
+    try {
+      host = this.#buildHost(fields, tags);
+    } catch (error) {
+      if (!(error instanceof UnparsableDate)) throw error;
+      host = `unparsable last scan date ${JSON.stringify(error.message)}`;
+    }
+    if (typeof host === 'string') {
+      this.#pending.rejects.push({
+        entity: 'hosts',
+        position: this.#position(position),
+        reason: host,
+        raw: fields,
+      });
+      return;
+    }
+    const existing = this.#hostsById.get(host.uid);
+    if (existing) {
+      existing.host.tags = [...new Set([...existing.host.tags, ...host.tags])];
+      return;
+    }
+    this.#index({ host, emitted: false });
+  }
+
+  #hostForResult(fields: FieldValues<ResultField>, tags: string[]): HostEntry | string {
+    const numericId = numericHostId(fields);
+    const qgId = qgHostId(fields);
+    const known =
+      (numericId ? this.#hostsById.get(numericId) : undefined) ??
+      (qgId ? this.#hostsById.get(`qg:${qgId}`) : undefined) ??
+      (fields.ip ? this.#hostsByIp.get(fields.ip) : undefined);
+    if (known) {
+      if (tags.length > 0 && tags.some((tag) => !known.host.tags.includes(tag))) {
+        known.host.tags = [...new Set([...known.host.tags, ...tags])];
+        if (known.emitted) this.#pending.hosts.push(known.host);
+      }
+      return known;
+    }
+    const host = this.#buildHost(
+      {
+        ip: fields.ip,
+        trackingMethod: fields.trackingMethod,
+        dns: fields.dns,
+        netbios: fields.netbios,
+        os: fields.os,
+        lastScanDate: fields.lastScanDate,
+        percentage: null,
+        qualysHostId: fields.qualysHostId,
+        hostId: fields.hostId,
+        network: fields.network,
+      },
+      tags,
+    );
+    if (typeof host === 'string') return host;
+    const entry = { host, emitted: false };
+    this.#index(entry);
+    return entry;
+  }
+
+  #acceptResult(fields: FieldValues<ResultField>, tags: string[], position: ReportPosition): void {
+    const reject = (reason: string) => {
+      this.#pending.rejects.push({
+        entity: 'violations',
+        position: this.#position(position),
+        reason,
+        raw: fields,
+      });
+    };
+    const policyId = fields.policyId ?? this.#currentPolicyId ?? this.#options.fallbackPolicyId ?? null;
+    if (!policyId) {
+      reject('the report names no policy ID (no SUMMARY section) and none was configured');
+      return;
+    }
+    if (!fields.controlId) {
+      reject('the result has no control ID');
+      return;
+    }
+    if (!fields.status) {
+      reject('the result has no status');
+      return;
+    }
+    try {
+      const entry = this.#hostForResult(fields, tags);
+      if (typeof entry === 'string') {
+        reject(entry);
+        return;
+      }
+      const violation = this.#violation(fields, policyId, entry.host);
+      if (!entry.emitted) {
+        entry.emitted = true;
+        this.#pending.hosts.push(entry.host);
+      }
+      if (!this.#policyIds.has(policyId)) {
+        this.#policyIds.add(policyId);
+        this.#pending.policies.push({
+          uid: policyId,
+          sourceName: this.#options.sourceName,
+          title: null,
+          status: null,
+          locked: null,
+          createdBy: null,
+          createdDate: null,
+          modifiedDate: null,
+          lastEvaluated: null,
+          raw: {},
+        });
+      }
+      if (!this.#definitions.has(violation.definitionUid)) {
+        this.#definitions.add(violation.definitionUid);
+        this.#pending.definitions.push(this.#definition(fields, policyId, violation.definitionUid));
+      }
+      this.#pending.violations.push(violation);
+      this.#results += 1;
+      this.#counts[violation.status] += 1;
+    } catch (error) {
+      if (!(error instanceof UnparsableDate)) throw error;
+      reject(`unparsable date ${JSON.stringify(error.message)}`);
+    }
+  }
+
+  #definition(fields: FieldValues<ResultField>, policyId: string, uid: string): ViolationDefinition {
+    const control = this.#controls.get(compositeId(policyId, fields.controlId));
+    const criticalityValue = parseCriticality(fields.criticalityValue ?? control?.criticalityValue ?? null);
+    return {
+      uid,
+      sourceName: this.#options.sourceName,
+      policyUid: policyId,
+      controlId: fields.controlId ?? '',
+      technologyId: fields.technologyId,
+      technologyName: fields.technology,
+      statement: fields.statement ?? control?.statement ?? null,
+      description: fields.rationale,
+      recommendation: fields.remediation,
+      controlReference: fields.controlReferences,
+      criticalityLabel: fields.criticalityLabel ?? control?.criticalityLabel ?? null,
+      criticalityValue,
+      severity: severityFromCriticality(criticalityValue),
+      deprecated: parseBoolean(fields.deprecated ?? control?.deprecated ?? null),
+      sourceCreated: null,
+      sourceLastModified: null,
+      raw: {
+        policyId,
+        controlId: fields.controlId,
+        technology: fields.technology,
+        technologyId: fields.technologyId,
+        criticalityLabel: fields.criticalityLabel ?? control?.criticalityLabel ?? null,
+        criticalityValue: fields.criticalityValue ?? control?.criticalityValue ?? null,
+      },
+    };
+  }
+
+  #violation(fields: FieldValues<ResultField>, policyId: string, host: Host): Violation {
+    const controlId = fields.controlId ?? '';
+    // The technology name is in every layout (the ID only in some), so IDs stay equal across formats.
+    const technology = fields.technology ?? fields.technologyId;
+    const status = normalizeStatus(fields.status);
+    const previous = fields.previousStatus;
+    const evidence = parseEvidence(fields.evidence);
+    return {
+      uid: compositeId(host.uid, policyId, controlId, technology, fields.instance),
+      sourceName: this.#options.sourceName,
+      hostUid: host.uid,
+      policyUid: policyId,
+      definitionUid: compositeId(policyId, controlId, technology),
+      controlId,
+      technologyId: fields.technologyId,
+      instance: fields.instance,
+      status,
+      previousStatus: previous === null ? null : normalizeStatus(previous),
+      statusCategory: statusCategoryOf(status),
+      firstFailed: this.#date(fields.firstFailDate),
+      lastFailed: this.#date(fields.lastFailDate),
+      firstPassed: this.#date(fields.firstPassDate),
+      lastPassed: this.#date(fields.lastPassDate),
+      lastEvaluated: this.#date(fields.evaluationDate),
+      sourceLastModified: null,
+      expectedValue: fields.expectedValue ?? evidence.expected,
+      actualValue: fields.actualValue ?? evidence.actual,
+      evidence:
+        fields.evidence ??
+        (fields.expectedValue || fields.actualValue
+          ? { expected: fields.expectedValue, actual: fields.actualValue }
+          : null),
+      causeOfFailure: fields.causeOfFailure,
+      exception: this.#exception(fields),
+      network: this.#options.network,
+      raw: {
+        technology: fields.technology,
+        status: fields.status,
+        previousStatus: fields.previousStatus,
+        reportNetwork: fields.network,
+        evaluationDate: fields.evaluationDate,
+        qualysHostId: fields.qualysHostId,
+        ip: fields.ip,
+      },
+    };
+  }
+
+  #exception(fields: FieldValues<ResultField>): Record<string, unknown> | null {
+    const exception = {
+      assignee: fields.exceptionAssignee,
+      status: fields.exceptionStatus,
+      endDate: toIsoUtc(fields.exceptionEndDate) ?? fields.exceptionEndDate,
+      creator: fields.exceptionCreator,
+      createdDate: toIsoUtc(fields.exceptionCreatedDate) ?? fields.exceptionCreatedDate,
+      modifier: fields.exceptionModifier,
+      modifiedDate: toIsoUtc(fields.exceptionModifiedDate) ?? fields.exceptionModifiedDate,
+    };
+    return Object.values(exception).some((value) => value !== null) ? exception : null;
+  }
+}

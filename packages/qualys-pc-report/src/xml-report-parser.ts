@@ -1,0 +1,383 @@
+import type { Readable } from 'node:stream';
+import { BadResponseError, CancelledError } from '@posturesync/core';
+import { SaxesParser, type SaxesTagPlain } from 'saxes';
+import {
+  cleanValue,
+  controlFields,
+  type FieldValues,
+  headerFields,
+  hostFields,
+  policyFields,
+  type ReportItem,
+  type ReportParseOptions,
+  type ReportPosition,
+  type ResultField,
+  resultFields,
+} from './report-records.ts';
+import { defaultPolicyReportXmlTable, type PolicyReportXmlTable } from './xml-element-table.ts';
+
+/** Refuse absurd single text nodes instead of buffering them: a report cell is never this large. */
+const maxTextLength = 16 * 1024 * 1024;
+
+type FieldValue = string | string[];
+
+type Role =
+  | 'header'
+  | 'summary'
+  | 'policy'
+  | 'control'
+  | 'host'
+  | 'hostTags'
+  | 'resultHost'
+  | 'resultControl'
+  /** Inside a record: leaves and sub-elements are collected into the enclosing frame. */
+  | 'collect'
+  /** Structure or unknown: nothing is kept. */
+  | 'pass';
+
+interface Frame {
+  name: string;
+  role: Role;
+  fields: Map<string, FieldValue>;
+  text: string;
+  hasChildren: boolean;
+  position: ReportPosition;
+  /** Results emitted below this frame (a host with no controls still yields its host). */
+  results: number;
+  emittedPolicy: boolean;
+}
+
+/** Controls whose fields describe the host, the control or the result itself. */
+const hostSideFields = new Set<ResultField>([
+  'ip',
+  'dns',
+  'netbios',
+  'trackingMethod',
+  'os',
+  'network',
+  'lastScanDate',
+  'qualysHostId',
+  'hostId',
+]);
+const controlSideFields = new Set<ResultField>([
+  'controlId',
+  'controlReferences',
+  'statement',
+  'criticalityLabel',
+  'criticalityValue',
+  'rationale',
+  'remediation',
+  'deprecated',
+]);
+
+function addField(frame: Frame, key: string, value: string): void {
+  const existing = frame.fields.get(key);
+  if (existing === undefined) frame.fields.set(key, value);
+  else if (Array.isArray(existing)) existing.push(value);
+  else frame.fields.set(key, [existing, value]);
+}
+
+function firstValue(frame: Frame | undefined, paths: readonly string[]): string | null | undefined {
+  if (!frame) return undefined;
+  for (const path of paths) {
+    const value = frame.fields.get(path);
+    if (value === undefined) continue;
+    return cleanValue(Array.isArray(value) ? value[0] : value);
+  }
+  return undefined;
+}
+
+function listValue(frames: ReadonlyArray<Frame | undefined>, paths: readonly string[]): string[] {
+  for (const frame of frames) {
+    if (!frame) continue;
+    for (const path of paths) {
+      const value = frame.fields.get(path);
+      if (value === undefined) continue;
+      const list = (Array.isArray(value) ? value : [value]).map((item) => item.trim()).filter(Boolean);
+      if (list.length > 0) return list;
+    }
+  }
+  return [];
+}
+
+function read<K extends string>(
+  names: readonly K[],
+  table: { readonly [P in K]: readonly string[] },
+  frame: Frame,
+): FieldValues<K> {
+  const values = {} as FieldValues<K>;
+  for (const name of names) values[name] = firstValue(frame, table[name]) ?? null;
+  return values;
+}
+
+function malformed(
+  options: ReportParseOptions,
+  position: ReportPosition | null,
+  reason: string,
+  cause?: unknown,
+) {
+  const report = options.reportId ? `Policy report ${options.reportId}` : 'The policy report';
+  const where = position ? ` at line ${position.line}, column ${position.column ?? 0}` : '';
+  return new BadResponseError(
+    `${report} is not well-formed XML${where}: ${reason}. Re-run the report in Qualys or fetch it again; data already stored is kept.`,
+    {
+      cause,
+      details: {
+        reportId: options.reportId ?? null,
+        line: position?.line ?? null,
+        column: position?.column ?? null,
+        format: 'xml',
+      },
+    },
+  );
+}
+
+export interface XmlReportParseOptions extends ReportParseOptions {
+  /** Element names; defaults to the best-known structure. */
+  table?: PolicyReportXmlTable;
+}
+
+/**
+ * Streams a Policy Report XML as neutral report records with saxes: one pass, constant memory
+ * (only the open elements of the current record are held). Results may be grouped by host
+ * (RESULTS > HOST > ... > CONTROL) or by control (RESULTS > CONTROL > ... > HOST); the inner
+ * record is the result and inherits the outer one's fields. Unknown elements are ignored. saxes
+ * never fetches a DTD and never expands entities declared in one, so the input cannot make the
+ * parser reach out or blow up.
+ */
+export async function* parsePolicyReportXml(
+  input: Readable,
+  options: XmlReportParseOptions = {},
+): AsyncGenerator<ReportItem> {
+  const table = options.table ?? defaultPolicyReportXmlTable;
+  const { sections, records } = table;
+  const parser = new SaxesParser({ xmlns: false, position: true });
+  const stack: Frame[] = [];
+  let queue: ReportItem[] = [];
+  let sawRoot = false;
+
+  const positionNow = (): ReportPosition => ({ line: parser.line, column: parser.column });
+  const inSection = (section: string) =>
+    stack.some((frame) => frame.name === section && frame.role === 'pass');
+  const collecting = () => {
+    const parent = stack.at(-1);
+    return parent !== undefined && parent.role !== 'pass';
+  };
+
+  const roleOf = (name: string): Role => {
+    const parent = stack.at(-1);
+    if (parent?.role === 'summary' && name === records.policy) return 'policy';
+    if (collecting()) {
+      // Inside a result group, the other kind of record element is the result itself.
+      if (name === records.host || name === records.control) {
+        const group = stack.findLast(
+          (frame) => frame.role === 'resultHost' || frame.role === 'resultControl',
+        );
+        if (group?.role === 'resultControl' && name === records.host) return 'resultHost';
+        if (group?.role === 'resultHost' && name === records.control) return 'resultControl';
+      }
+      return 'collect';
+    }
+    if (name === sections.header) return 'header';
+    if (inSection(sections.results)) {
+      if (name === records.host) return 'resultHost';
+      if (name === records.control) return 'resultControl';
+      return 'pass';
+    }
+    if (inSection(sections.hostStatistics) && name === records.host) return 'host';
+    if (inSection(sections.assetTags) && name === records.host) return 'hostTags';
+    if (inSection(sections.controlStatistics) && name === records.control) return 'control';
+    if (name === sections.summary) return 'summary';
+    // A policy element outside the summary only provides context (its ID) to what it encloses.
+    if (name === records.policy) return 'collect';
+    return 'pass';
+  };
+
+  /** The nearest enclosing policy's ID, for results that do not carry their own. */
+  const enclosingPolicyId = (): string | null => {
+    for (let index = stack.length - 1; index >= 0; index -= 1) {
+      const frame = stack[index];
+      if (frame && frame.name === records.policy) {
+        const id = firstValue(frame, table.policy.policyId);
+        if (id) return id;
+      }
+    }
+    return null;
+  };
+
+  const emitResult = (inner: Frame, outer: Frame) => {
+    const hostFrame = inner.role === 'resultHost' ? inner : outer;
+    const controlFrame = inner.role === 'resultControl' ? inner : outer;
+    const fields = {} as FieldValues<ResultField>;
+    for (const name of resultFields) {
+      const paths = table.result[name];
+      let value: string | null | undefined;
+      if (hostSideFields.has(name)) value = firstValue(hostFrame, paths) ?? firstValue(controlFrame, paths);
+      else if (controlSideFields.has(name))
+        value = firstValue(controlFrame, paths) ?? firstValue(hostFrame, paths);
+      else value = firstValue(inner, paths) ?? firstValue(outer, paths);
+      fields[name] = value ?? null;
+    }
+    fields.policyId ??= enclosingPolicyId();
+    const tags = listValue([hostFrame, controlFrame], table.result.tags);
+    queue.push({ kind: 'result', position: inner.position, fields, tags });
+    outer.results += 1;
+  };
+
+  parser.on('opentag', (tag: SaxesTagPlain) => {
+    sawRoot = true;
+    const parent = stack.at(-1);
+    if (parent) parent.hasChildren = true;
+    const role = roleOf(tag.name);
+    const frame: Frame = {
+      name: tag.name,
+      role,
+      fields: new Map(),
+      text: '',
+      hasChildren: false,
+      position: positionNow(),
+      results: 0,
+      emittedPolicy: false,
+    };
+    if (role !== 'pass') {
+      for (const [attribute, value] of Object.entries(tag.attributes))
+        frame.fields.set(`@${attribute}`, value);
+    }
+    stack.push(frame);
+  });
+
+  const onText = (text: string) => {
+    const frame = stack.at(-1);
+    if (!frame || frame.role === 'pass' || frame.hasChildren) return;
+    if (frame.text.length + text.length > maxTextLength) {
+      throw new Error(`element ${frame.name} holds more than ${maxTextLength} characters of text`);
+    }
+    frame.text += text;
+  };
+  parser.on('text', onText);
+  parser.on('cdata', onText);
+
+  parser.on('closetag', () => {
+    const frame = stack.pop();
+    if (!frame) return;
+    const parent = stack.at(-1);
+    switch (frame.role) {
+      case 'pass':
+        return;
+      case 'header':
+        queue.push({
+          kind: 'header',
+          position: frame.position,
+          fields: read(headerFields, table.header, frame),
+        });
+        return;
+      case 'policy':
+        queue.push({
+          kind: 'policy',
+          position: frame.position,
+          fields: read(policyFields, table.policy, frame),
+        });
+        if (parent) parent.emittedPolicy = true;
+        return;
+      case 'summary':
+        // A summary without policy elements describes its single policy directly.
+        if (!frame.emittedPolicy && frame.fields.size > 0) {
+          queue.push({
+            kind: 'policy',
+            position: frame.position,
+            fields: read(policyFields, table.policy, frame),
+          });
+        }
+        return;
+      case 'control':
+        queue.push({
+          kind: 'control',
+          position: frame.position,
+          fields: read(controlFields, table.control, frame),
+        });
+        return;
+      case 'host':
+        queue.push({
+          kind: 'host',
+          position: frame.position,
+          fields: read(hostFields, table.host, frame),
+          tags: listValue([frame], table.host.tags),
+        });
+        return;
+      case 'hostTags': {
+        const ip = firstValue(frame, table.host.ip);
+        if (ip)
+          queue.push({
+            kind: 'hostTags',
+            position: frame.position,
+            ip,
+            tags: listValue([frame], table.host.tags),
+          });
+        return;
+      }
+      case 'resultHost':
+      case 'resultControl': {
+        const opposite = frame.role === 'resultHost' ? 'resultControl' : 'resultHost';
+        const outer = stack.findLast((candidate) => candidate.role === opposite);
+        if (outer) emitResult(frame, outer);
+        else if (frame.role === 'resultHost' && frame.results === 0) {
+          // A host group without any result still tells us about the host.
+          queue.push({
+            kind: 'host',
+            position: frame.position,
+            fields: read(hostFields, table.host, frame),
+            tags: listValue([frame], table.host.tags),
+          });
+        }
+        return;
+      }
+      case 'collect': {
+        if (!parent || parent.role === 'pass') return;
+        if (!frame.hasChildren) {
+          addField(parent, frame.name, frame.text);
+          for (const [key, value] of frame.fields) {
+            if (key.startsWith('@')) addField(parent, `${frame.name}${key}`, String(value));
+          }
+        } else {
+          for (const [key, value] of frame.fields) {
+            const path = key.startsWith('@') ? `${frame.name}${key}` : `${frame.name}/${key}`;
+            for (const item of Array.isArray(value) ? value : [value]) addField(parent, path, item);
+          }
+        }
+        return;
+      }
+    }
+  });
+
+  const decoder = new TextDecoder('utf-8');
+  const fail = (error: unknown): never => {
+    if (error instanceof BadResponseError || error instanceof CancelledError) throw error;
+    const message = error instanceof Error ? error.message : String(error);
+    // saxes prefixes "line:column: "; the position is reported separately.
+    throw malformed(options, positionNow(), message.replace(/^\d+:\d+: /, '').replace(/\.$/, ''), error);
+  };
+
+  for await (const chunk of input) {
+    if (options.signal?.aborted) throw new CancelledError('Reading the policy report was cancelled');
+    const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk as Uint8Array, { stream: true });
+    try {
+      parser.write(text);
+    } catch (error) {
+      fail(error);
+    }
+    if (queue.length > 0) {
+      const ready = queue;
+      queue = [];
+      yield* ready;
+    }
+  }
+  try {
+    const rest = decoder.decode();
+    if (rest) parser.write(rest);
+    parser.close();
+  } catch (error) {
+    fail(error);
+  }
+  if (!sawRoot) throw malformed(options, null, 'the body holds no XML element');
+  yield* queue;
+}
