@@ -1,1 +1,65 @@
-export {};
+export { createQualysHandlers } from './create-qualys-handlers.ts';
+export {
+  createEstate,
+  type PostureRecordContext,
+  pcrsRecordToJson,
+  toPostureRecord,
+} from './estate/create-estate.ts';
+export { csvDate, isoSeconds, parseApiDate } from './estate/dates.ts';
+export type {
+  Estate,
+  EstateOptions,
+  OsFamily,
+  PolicyFamily,
+  PostureRecord,
+  ResultFilter,
+  SimCauseOfFailure,
+  SimControl,
+  SimCriticality,
+  SimEvidence,
+  SimException,
+  SimHost,
+  SimPolicy,
+  SimResult,
+  SimStatus,
+  StatusRatios,
+  TechnologyRef,
+} from './estate/types.ts';
+export { defaultCredentials } from './handlers/runtime.ts';
+export { formatCauseOfFailureText, formatEvidenceText, parseEvidenceText } from './report/evidence-text.ts';
+export {
+  csvRow,
+  generatePolicyReportCsv,
+  type PolicyReportGenerateOptions,
+  policyReportCsvControlStatisticsColumns,
+  policyReportCsvHostStatisticsColumns,
+  policyReportCsvResultColumns,
+  policyReportCsvSections,
+  policyReportCsvSummaryColumns,
+} from './report/policy-report-csv.ts';
+export { generatePolicyReportXml } from './report/policy-report-xml.ts';
+export { policyReportXmlElements, policyReportXmlPaths } from './report/policy-report-xml-elements.ts';
+export { defaultReportSpecs, reportStateOf, resolveReportSpec, toSimReport } from './report/report-spec.ts';
+export { zipSingleEntry } from './report/zip-writer.ts';
+export {
+  type RunningSimulator,
+  type StartSimulatorOptions,
+  startQualysSimulator,
+} from './server/start-qualys-simulator.ts';
+export { faultProfiles } from './shared/fault-controller.ts';
+export type {
+  FaultEndpoint,
+  FaultKind,
+  FaultRule,
+  QualysHandlers,
+  RateLimit,
+  ReportFormat,
+  ReportState,
+  ReportTemplateOptions,
+  RequestLogEntry,
+  SimReport,
+  SimReportSpec,
+  SimulatorOptions,
+  SimulatorState,
+  SimulatorStats,
+} from './simulator-types.ts';
