@@ -56,7 +56,7 @@ export async function syncInstances(
           config: connector.config,
           full: options.full,
           force: options.force,
-          logger: context.logger.child({ instance: connector.name }),
+          logger: context.logger,
           redactor: context.redactor,
           signal: context.signal,
           now: context.now,

@@ -47,8 +47,12 @@ const pcrsBlock = `  # Qualys Policy Compliance via the PCRS posture-streaming A
     activeOnly: true
     # Fetch evidence and cause of failure (default false: slower, larger responses).
     evidence: false
+    # Only policies evaluated on or after this UTC date (YYYY-MM-DD[THH:MM:SSZ]); default: all.
+    # lastEvaluationDate: 2024-01-01
     # Host IDs per postureInfo request, 1..5000 (default 1000).
     batchSize: 1000
+    # Policy IDs per hostids request, 1..10 (default 10, the Qualys maximum).
+    policiesPerHostIdsCall: 10
     # Concurrent requests to Qualys, 1..16 (default 2).
     parallelRequests: 2
     # Retries per request after throttling, 5xx, timeouts or broken responses (default 5).
@@ -60,6 +64,9 @@ const pcrsBlock = `  # Qualys Policy Compliance via the PCRS posture-streaming A
     rateLimit:
       requests: 25
       perSeconds: 60
+    # Incremental syncs ask for hosts scanned since the previous successful sync started,
+    # minus this margin in minutes (default 60). Use \`posturesync sync --full\` to refetch all.
+    incrementalSafetyMarginMinutes: 60
     # Verify the gateway's TLS certificate (default true). Turn off only for test rigs.
     tlsVerify: true
 `;
@@ -78,10 +85,26 @@ const pcReportBlock = `  # Qualys Policy Compliance via a scheduled Policy Repor
     # passwordEnv: QUALYS_REPORT_PASSWORD
     # The newest finished report whose title starts with this prefix is imported.
     titlePrefix: PC-Weekly
-    # Label attached to every host and finding from this instance (optional).
-    # network: corporate
-    # Close findings the newest report no longer contains (default true).
+    # Label attached to every host and finding from this instance (default "default");
+    # findings are closed per policy and network.
+    network: default
+    # Report file format: auto (detect zip, XML or CSV), xml or csv (default auto).
+    format: auto
+    # session: log in once and out at the end; basic: credentials on every call (default session).
+    auth: session
+    # Close open findings of the report's policy and network that the newest report no
+    # longer contains (default true).
     closeMissingFindings: true
+    # Instead of pulling a scheduled report, launch one on every sync and wait for it:
+    # launch:
+    #   templateId: 12345
+    #   policyId: 67890
+    #   outputFormat: csv
+    #   maxWaitMinutes: 60
+    # Retries per request after Qualys limits (409), 5xx, timeouts or network errors (default 5).
+    maxRetries: 5
+    # Longest wait for response headers or between body chunks, seconds (default 180).
+    readTimeoutSeconds: 180
     # Verify the API server's TLS certificate (default true). Turn off only for test rigs.
     tlsVerify: true
 `;

@@ -13,7 +13,8 @@ function parseYaml(text: string, file: string): unknown {
     const position = first.linePos?.[0];
     const where = position ? `${file}:${position.line}:${position.col}` : file;
     // prettyErrors appends a code excerpt after the first line; keep the sentence, show the excerpt below.
-    const [sentence, ...excerpt] = first.message.split('\n');
+    const [firstLine = '', ...excerpt] = first.message.split('\n');
+    const sentence = firstLine.replace(/ at line \d+, column \d+:?$/, '');
     const detail = excerpt.filter((line) => line.trim() !== '').join('\n');
     throw new ConfigError(
       `${where}: YAML syntax error: ${sentence}${detail ? `\n${detail}` : ''}\nFix the file, or recreate it with \`posturesync init --force\`.`,
@@ -26,7 +27,7 @@ function parseYaml(text: string, file: string): unknown {
     // Warnings (e.g. unknown tags) make the meaning uncertain; treat them as errors too.
     const position = warning.linePos?.[0];
     throw new ConfigError(
-      `${position ? `${file}:${position.line}:${position.col}` : file}: YAML problem: ${warning.message.split('\n')[0]}`,
+      `${position ? `${file}:${position.line}:${position.col}` : file}: YAML problem: ${(warning.message.split('\n')[0] ?? '').replace(/ at line \d+, column \d+:?$/, '')}`,
       { details: { file, line: position?.line ?? null, column: position?.col ?? null } },
     );
   }

@@ -27,6 +27,7 @@ export function formatWhen(iso: string | null, now: Date): string {
   const absolute = `${date.toISOString().slice(0, 19).replace('T', ' ')}Z`;
   const ago = now.getTime() - date.getTime();
   if (ago < 0) return absolute;
+  if (ago < 1000) return `${absolute} (just now)`;
   return `${absolute} (${formatDuration(ago).replace(/\.\d/, '')} ago)`;
 }
 

@@ -117,7 +117,7 @@ export function createTerminalProgress(options: {
   };
 }
 
-/** Without a terminal: a structured log line per stream at most every `intervalMs`. */
+/** Without a terminal: a structured log line per changed stream at most every `intervalMs`, and at the end. */
 export function createLogProgress(options: {
   logger: Logger;
   instance: string;
@@ -125,24 +125,28 @@ export function createLogProgress(options: {
   clock?: () => number;
 }): ProgressListener {
   const streams = new Map<string, StreamView>();
-  const lastLogged = new Map<string, number>();
+  const dirty = new Set<string>();
   const interval = options.intervalMs ?? 5000;
   const clock = options.clock ?? (() => performance.now());
-  const log = (name: string) => {
-    const view = streams.get(name);
-    if (!view) return;
-    lastLogged.set(name, clock());
-    options.logger.info('sync progress', {
-      instance: options.instance,
-      stream: name,
-      records: view.records,
-      batches: view.batches,
-      recordsPerSecond: Math.round(view.recordsPerSecond),
-      done: view.done,
-      total: view.total,
-      unit: view.unit || undefined,
-      etaMs: view.etaMs === null ? undefined : Math.round(view.etaMs),
-    });
+  let lastLogged = clock();
+  const flush = () => {
+    lastLogged = clock();
+    for (const name of dirty) {
+      const view = streams.get(name);
+      if (!view) continue;
+      options.logger.info('sync progress', {
+        instance: options.instance,
+        stream: name,
+        records: view.records,
+        batches: view.batches,
+        recordsPerSecond: Math.round(view.recordsPerSecond),
+        done: view.done ?? undefined,
+        total: view.total ?? undefined,
+        unit: view.unit || undefined,
+        etaMs: view.etaMs === null ? undefined : Math.round(view.etaMs),
+      });
+    }
+    dirty.clear();
   };
   return {
     handle(event) {
@@ -150,7 +154,7 @@ export function createLogProgress(options: {
         options.logger.info(event.resumed ? 'sync resumed from the last checkpoint' : 'sync started', {
           instance: event.instance,
           runId: event.runId,
-          resumedFromRunId: event.resumedFromRunId,
+          resumedFromRunId: event.resumedFromRunId ?? undefined,
           full: event.full,
         });
         return;
@@ -168,11 +172,11 @@ export function createLogProgress(options: {
           quarantined: event.quarantined,
         });
       if (!apply(streams, event)) return;
-      const name = event.type === 'batch' ? event.stream.name : event.type === 'progress' ? event.stream : '';
-      if (clock() - (lastLogged.get(name) ?? Number.NEGATIVE_INFINITY) >= interval) log(name);
+      dirty.add(event.type === 'batch' ? event.stream.name : event.type === 'progress' ? event.stream : '');
+      if (clock() - lastLogged >= interval) flush();
     },
     stop() {
-      for (const name of streams.keys()) log(name);
+      flush();
     },
   };
 }
