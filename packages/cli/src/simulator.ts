@@ -1,9 +1,13 @@
-import * as simulator from '@posturesync/qualys-simulator';
+import {
+  defaultCredentials,
+  type RunningSimulator,
+  startQualysSimulator,
+} from '@posturesync/qualys-simulator';
 
-/** The simulator's default demo account (it accepts these unless told otherwise). */
-export const demoCredentials = { username: 'posturesync_demo', password: 'demo-password' } as const;
+/** The simulator's demo account; the demo config sends these through the redacted secret path. */
+export const demoCredentials = defaultCredentials;
 
-/** The report title prefix of the simulator's default Policy Reports. */
+/** The title prefix of the simulator's default scheduled Policy Reports. */
 export const demoReportTitlePrefix = 'PC-Weekly';
 
 export interface DemoEstate {
@@ -13,29 +17,11 @@ export interface DemoEstate {
   controlsPerPolicy: number;
 }
 
-export interface RunningSimulator {
-  url: string;
-  close(): Promise<void>;
-}
+export type { RunningSimulator };
 
-interface StartOptions {
-  estate: DemoEstate;
-  credentials: { username: string; password: string };
-  pcrsRateLimit: false;
-  classicRateLimit: false;
-}
-
-// TEMPORARY until @posturesync/qualys-simulator exports startQualysSimulator; then a direct import.
-function start(options: StartOptions): Promise<RunningSimulator> {
-  const fn = (simulator as Record<string, unknown>).startQualysSimulator;
-  if (typeof fn !== 'function')
-    throw new Error('@posturesync/qualys-simulator does not export startQualysSimulator yet');
-  return (fn as (options: StartOptions) => Promise<RunningSimulator>)(options);
-}
-
-/** Starts the Qualys simulator on loopback with limits off, so the demo finishes in seconds. */
+/** Starts the Qualys simulator on 127.0.0.1 (random port) with rate limits off, so the demo takes seconds. */
 export function startDemoSimulator(estate: DemoEstate): Promise<RunningSimulator> {
-  return start({
+  return startQualysSimulator({
     estate,
     credentials: { ...demoCredentials },
     pcrsRateLimit: false,

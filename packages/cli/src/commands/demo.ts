@@ -93,7 +93,7 @@ function nextSteps(database: string, context: CliContext): string {
     `    npx pnpm posturesync status${dbFlag}`,
     `    npx pnpm posturesync history${dbFlag}`,
     '  Connect your own Qualys subscription:',
-    '    npx pnpm posturesync init && export QUALYS_PASSWORD=... && npx pnpm posturesync check',
+    '    npx pnpm posturesync init && export QUALYS_PASSWORD="..." && npx pnpm posturesync check',
   ].join('\n');
 }
 

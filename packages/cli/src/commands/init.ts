@@ -48,7 +48,7 @@ export function registerInitCommand(program: Command, run: CommandRunner): void 
             `Wrote ${shown} (mode 600) with an example ${options.type} connector.`,
             'Next:',
             `  1. edit ${shown}: set platform (or the URL) and username`,
-            '  2. export QUALYS_PASSWORD=...   (secrets come from the environment, never the file)',
+            '  2. export QUALYS_PASSWORD="..."   (secrets come from the environment, never the file)',
             `  3. posturesync check${configFlag}`,
             `  4. posturesync sync${configFlag}`,
           ].join('\n'),
