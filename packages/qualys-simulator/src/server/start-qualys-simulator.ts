@@ -37,6 +37,19 @@ function toFetchRequest(incoming: IncomingMessage, origin: string): Request {
   } as RequestInit);
 }
 
+/** Waits for backpressure to clear (or the client to go away) without leaking listeners. */
+function drained(outgoing: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      outgoing.off('drain', done);
+      outgoing.off('close', done);
+      resolve();
+    };
+    outgoing.on('drain', done);
+    outgoing.on('close', done);
+  });
+}
+
 async function sendResponse(response: Response, outgoing: ServerResponse): Promise<void> {
   const headers: Record<string, string | string[]> = {};
   response.headers.forEach((value, name) => {
@@ -61,9 +74,7 @@ async function sendResponse(response: Response, outgoing: ServerResponse): Promi
     for (;;) {
       const { done, value } = await reader.read();
       if (done || clientGone) break;
-      if (!outgoing.write(value)) {
-        await Promise.race([once(outgoing, 'drain'), once(outgoing, 'close')]);
-      }
+      if (!outgoing.write(value)) await drained(outgoing);
     }
     outgoing.end();
   } catch {

@@ -37,7 +37,7 @@ export class TokenAuthority {
         aud: 'qas',
         modulesAllowed: [...modulesAllowed],
         iat: Math.floor(nowMs / 1000),
-        exp: Math.ceil((nowMs + ttlMs) / 1000),
+        exp: Math.floor(nowMs / 1000) + Math.ceil(ttlMs / 1000),
         jti: String(jti),
       }),
     );
