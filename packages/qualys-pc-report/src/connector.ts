@@ -1,9 +1,94 @@
-import { type Connector, createHttpClient, defineConnector } from '@posturesync/core';
+import {
+  type Connector,
+  type ConnectorContext,
+  createHttpClient,
+  defineConnector,
+  type Sleep,
+} from '@posturesync/core';
 import { checkAccess } from './check.ts';
 import { ClassicApi } from './classic-api.ts';
 import { apiBaseUrl, type QualysPcReportConfig, qualysPcReportConfigSchema } from './config-schema.ts';
 import { readReport, sourceName } from './read-report.ts';
 import { QualysAuth } from './session.ts';
+
+/** Knobs for tests and benchmarks; the CLI never sets them. */
+export interface QualysPcReportHooks {
+  /** Replaces real waiting (back-off, server-mandated waits, launch polling). */
+  sleep?: Sleep;
+  random?: () => number;
+  /** Violations per batch; default 2000. */
+  batchSize?: number;
+  /** First delay between launch status polls; default 1 s, doubling. */
+  firstPollMs?: number;
+}
+
+export function createQualysPcReportConnector(
+  config: QualysPcReportConfig,
+  context: ConnectorContext,
+  hooks: QualysPcReportHooks = {},
+): Connector {
+  const baseUrl = apiBaseUrl(config);
+  context.redactor.add(config.password);
+  const auth = new QualysAuth({
+    mode: config.auth,
+    username: config.username,
+    password: config.password,
+    redactor: context.redactor,
+    logger: context.logger,
+  });
+  const client = createHttpClient({
+    baseUrl,
+    timeouts: { headersMs: config.readTimeoutSeconds * 1000, bodyMs: config.readTimeoutSeconds * 1000 },
+    retry: { maxRetries: config.maxRetries },
+    // The import is sequential; 1 keeps us well inside the subscription's concurrency limit.
+    maxConcurrency: 1,
+    auth,
+    defaultHeaders: { 'X-Requested-With': config.requestedWith },
+    rejectUnauthorized: config.tlsVerify,
+    userAgent: 'posturesync-qualys-pc-report',
+    redactor: context.redactor,
+    logger: context.logger,
+    metrics: context.metrics,
+    signal: context.signal,
+    ...(hooks.sleep ? { sleep: hooks.sleep } : {}),
+    ...(hooks.random ? { random: hooks.random } : {}),
+  });
+  const api = new ClassicApi(client, config.requestedWith);
+  auth.attach(api);
+  if (!config.tlsVerify) {
+    context.logger.warn(
+      'TLS certificate verification is off for the Qualys API; traffic could be intercepted',
+      {
+        apiUrl: baseUrl,
+      },
+    );
+  }
+  let closed = false;
+  return {
+    check: () =>
+      checkAccess(api, auth, {
+        titlePrefix: config.titlePrefix,
+        mode: config.auth,
+        apiUrl: baseUrl,
+        signal: context.signal,
+      }),
+    read: (request) =>
+      readReport(api, config, context, request, {
+        ...(hooks.batchSize ? { batchSize: hooks.batchSize } : {}),
+        ...(hooks.sleep ? { sleep: hooks.sleep } : {}),
+        ...(hooks.firstPollMs ? { firstPollMs: hooks.firstPollMs } : {}),
+      }),
+    async close() {
+      if (closed) return;
+      closed = true;
+      try {
+        await auth.logout();
+      } finally {
+        await client.close();
+      }
+    },
+  };
+}
 
 export const qualysPcReportConnector = defineConnector<QualysPcReportConfig>({
   id: 'qualys-pc-report',
@@ -20,60 +105,5 @@ export const qualysPcReportConnector = defineConnector<QualysPcReportConfig>({
     },
   ],
   configSchema: qualysPcReportConfigSchema,
-  create(config, context): Connector {
-    const baseUrl = apiBaseUrl(config);
-    context.redactor.add(config.password);
-    const auth = new QualysAuth({
-      mode: config.auth,
-      username: config.username,
-      password: config.password,
-      redactor: context.redactor,
-      logger: context.logger,
-    });
-    const client = createHttpClient({
-      baseUrl,
-      timeouts: { headersMs: config.readTimeoutSeconds * 1000, bodyMs: config.readTimeoutSeconds * 1000 },
-      retry: { maxRetries: config.maxRetries },
-      // The import is sequential; 1 keeps us well inside the subscription's concurrency limit.
-      maxConcurrency: 1,
-      auth,
-      defaultHeaders: { 'X-Requested-With': config.requestedWith },
-      rejectUnauthorized: config.tlsVerify,
-      userAgent: 'posturesync-qualys-pc-report',
-      redactor: context.redactor,
-      logger: context.logger,
-      metrics: context.metrics,
-      signal: context.signal,
-    });
-    const api = new ClassicApi(client, config.requestedWith);
-    auth.attach(api);
-    if (!config.tlsVerify) {
-      context.logger.warn(
-        'TLS certificate verification is off for the Qualys API; traffic could be intercepted',
-        {
-          apiUrl: baseUrl,
-        },
-      );
-    }
-    let closed = false;
-    return {
-      check: () =>
-        checkAccess(api, auth, {
-          titlePrefix: config.titlePrefix,
-          mode: config.auth,
-          apiUrl: baseUrl,
-          signal: context.signal,
-        }),
-      read: (request) => readReport(api, config, context, request),
-      async close() {
-        if (closed) return;
-        closed = true;
-        try {
-          await auth.logout();
-        } finally {
-          await client.close();
-        }
-      },
-    };
-  },
+  create: (config, context) => createQualysPcReportConnector(config, context),
 });

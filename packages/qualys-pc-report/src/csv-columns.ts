@@ -93,6 +93,8 @@ export const resultColumnAliases: Aliases<ResultField> = {
   technologyId: ['technologyid'],
   expectedValue: ['expectedvalue', 'expected', 'expectedvalues'],
   actualValue: ['actualvalue', 'actual', 'actualvalues'],
+  extendedEvidence: ['extendedevidence'],
+  exceptionComments: ['exceptioncomments', 'exceptioncomment'],
 };
 
 export function normalizeHeader(text: string): string {

@@ -40,33 +40,35 @@ function pick<K extends string>(cells: readonly string[], fields: readonly K[], 
   const values = {} as FieldValues<K>;
   for (const field of fields) {
     const index = columns[field];
-    values[field] = index < 0 ? null : cleanValue(cells[index]);
+    const cell = index < 0 ? undefined : cells[index];
+    // Multi-line cells carry the file's CRLF line ends; store plain newlines.
+    values[field] = cleanValue(cell?.includes('\r') ? cell.replace(/\r\n?/g, '\n') : cell);
   }
   return values;
 }
 
-/** Tags arrive either one per cell or as one comma-separated cell; both are accepted. */
+/** Tags arrive one per cell, or all in one comma-separated cell. */
 function splitTags(cells: readonly string[]): string[] {
+  const parts = cells.length === 1 ? (cells[0] ?? '').split(',') : cells;
   const tags: string[] = [];
-  for (const cell of cells) {
-    for (const part of cell.split(',')) {
-      const tag = part
-        .trim()
-        .replace(/^"+|"+$/g, '')
-        .trim();
-      if (tag) tags.push(tag);
-    }
+  for (const part of parts) {
+    const tag = part
+      .trim()
+      .replace(/^"+|"+$/g, '')
+      .trim();
+    if (tag) tags.push(tag);
   }
   return tags;
 }
 
+/** csv-parse counts each CR and each LF inside a quoted cell as a line of its own. */
 function embeddedLineBreaks(cells: readonly string[]): number {
   let count = 0;
   for (const cell of cells) {
-    let index = cell.indexOf('\n');
-    while (index !== -1) {
-      count += 1;
-      index = cell.indexOf('\n', index + 1);
+    if (!cell.includes('\n') && !cell.includes('\r')) continue;
+    for (let index = 0; index < cell.length; index += 1) {
+      const code = cell.charCodeAt(index);
+      if (code === 10 || code === 13) count += 1;
     }
   }
   return count;

@@ -4,7 +4,11 @@ export {
   type QualysPcReportConfigInput,
   qualysPcReportConfigSchema,
 } from './config-schema.ts';
-export { qualysPcReportConnector } from './connector.ts';
+export {
+  createQualysPcReportConnector,
+  type QualysPcReportHooks,
+  qualysPcReportConnector,
+} from './connector.ts';
 export { parsePolicyReportCsv } from './csv-report-parser.ts';
 export { type MappedBatch, ReportMapper, type ReportMapperOptions } from './map-report.ts';
 export { platformApiUrls, type QualysPlatform } from './platforms.ts';

@@ -12,7 +12,7 @@ import {
   type Violation,
   type ViolationDefinition,
 } from '@posturesync/core';
-import { parseEvidence } from './evidence.ts';
+import { parseCauseOfFailure, parseEvidence } from './evidence.ts';
 import {
   describePosition,
   type FieldValues,
@@ -416,6 +416,9 @@ export class ReportMapper {
     const status = normalizeStatus(fields.status);
     const previous = fields.previousStatus;
     const evidence = parseEvidence(fields.evidence);
+    const expected = fields.expectedValue ?? evidence.expected;
+    const actual = fields.actualValue ?? evidence.actual;
+    const extended = fields.extendedEvidence ?? evidence.extended;
     return {
       uid: compositeId(host.uid, policyId, controlId, technology, fields.instance),
       sourceName: this.#options.sourceName,
@@ -434,14 +437,15 @@ export class ReportMapper {
       lastPassed: this.#date(fields.lastPassDate),
       lastEvaluated: this.#date(fields.evaluationDate),
       sourceLastModified: null,
-      expectedValue: fields.expectedValue ?? evidence.expected,
-      actualValue: fields.actualValue ?? evidence.actual,
+      expectedValue: expected,
+      actualValue: actual,
       evidence:
-        fields.evidence ??
-        (fields.expectedValue || fields.actualValue
-          ? { expected: fields.expectedValue, actual: fields.actualValue }
-          : null),
-      causeOfFailure: fields.causeOfFailure,
+        expected || actual || extended
+          ? { expected, actual, extended }
+          : fields.evidence
+            ? { text: fields.evidence }
+            : null,
+      causeOfFailure: parseCauseOfFailure(fields.causeOfFailure),
       exception: this.#exception(fields),
       network: this.#options.network,
       raw: {
@@ -465,6 +469,7 @@ export class ReportMapper {
       createdDate: toIsoUtc(fields.exceptionCreatedDate) ?? fields.exceptionCreatedDate,
       modifier: fields.exceptionModifier,
       modifiedDate: toIsoUtc(fields.exceptionModifiedDate) ?? fields.exceptionModifiedDate,
+      comments: fields.exceptionComments,
     };
     return Object.values(exception).some((value) => value !== null) ? exception : null;
   }

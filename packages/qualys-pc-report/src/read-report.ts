@@ -1,4 +1,4 @@
-import type { ConnectorContext, ConnectorState, ReadRequest, RecordBatch } from '@posturesync/core';
+import type { ConnectorContext, ConnectorState, ReadRequest, RecordBatch, Sleep } from '@posturesync/core';
 import { chooseReport } from './choose-report.ts';
 import type { ClassicApi } from './classic-api.ts';
 import type { QualysPcReportConfig } from './config-schema.ts';
@@ -24,10 +24,17 @@ export function lastImportedReportId(state: ConnectorState | null): string | nul
   return typeof id === 'string' && id !== '' ? id : null;
 }
 
+export interface ReadOptions {
+  batchSize?: number;
+  sleep?: Sleep;
+  firstPollMs?: number;
+}
+
 async function selectReport(
   api: ClassicApi,
   config: QualysPcReportConfig,
   context: ConnectorContext,
+  options: ReadOptions,
 ): Promise<ReportListEntry> {
   if (config.launch) {
     const launched = await launchReport(
@@ -42,6 +49,8 @@ async function selectReport(
       maxWaitMinutes: config.launch.maxWaitMinutes,
       logger: context.logger,
       signal: context.signal,
+      ...(options.sleep ? { sleep: options.sleep } : {}),
+      ...(options.firstPollMs ? { firstPollMs: options.firstPollMs } : {}),
     });
   }
   const xml = await api.text(
@@ -89,10 +98,10 @@ export async function* readReport(
   config: QualysPcReportConfig,
   context: ConnectorContext,
   request: ReadRequest,
-  options: { batchSize?: number } = {},
+  options: ReadOptions = {},
 ): AsyncGenerator<RecordBatch> {
   const batchSize = options.batchSize ?? defaultBatchSize;
-  const report = await selectReport(api, config, context);
+  const report = await selectReport(api, config, context, options);
   const previous = lastImportedReportId(request.state);
   if (previous === report.id && !request.force) {
     const message = `Policy report ${report.id} ("${report.title}") was already imported; nothing to do. Use --force to import it again.`;

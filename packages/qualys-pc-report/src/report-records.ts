@@ -111,6 +111,8 @@ export const resultFields = [
   'technologyId',
   'expectedValue',
   'actualValue',
+  'extendedEvidence',
+  'exceptionComments',
 ] as const;
 
 /** How many leading `resultFields` the full CSV RESULTS layout has. */

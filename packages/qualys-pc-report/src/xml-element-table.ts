@@ -1,13 +1,13 @@
+import { policyReportXmlElements as names } from '@posturesync/qualys-simulator';
 import type { ControlField, HeaderField, HostField, PolicyField, ResultField } from './report-records.ts';
 
 /**
- * Where each report field lives in the Policy Report XML. Qualys never published the DTD
- * (wire-formats B.6), so this table is the single place that knows element names: paths are
- * relative to the record element (`CRITICALITY/VALUE`, `@id` for an attribute), the first
- * path found wins, and unknown elements are ignored.
+ * Where each report field lives in the Policy Report XML, as paths relative to the record
+ * element (`CRITICALITY/VALUE`; `IP@network_id` for an attribute). The first path found wins;
+ * unknown elements are ignored. Built from the one table of element names
+ * (`policyReportXmlElements`), so a correction to the unconfirmed structure lands in one place.
  */
 export interface PolicyReportXmlTable {
-  /** Section elements (direct or nested children of the root). */
   sections: {
     header: string;
     summary: string;
@@ -16,117 +16,145 @@ export interface PolicyReportXmlTable {
     assetTags: string;
     results: string;
   };
-  /** Record element names. `host` and `control` inside `results` nest either way round. */
-  records: { policy: string; control: string; host: string };
+  /** Record elements: per section, and `host`/`control` inside results (nested either way round). */
+  records: {
+    policy: string;
+    statisticsControl: string;
+    statisticsHost: string;
+    tagHost: string;
+    control: string;
+    host: string;
+  };
   header: { [P in HeaderField]: readonly string[] };
   policy: { [P in PolicyField]: readonly string[] };
   control: { [P in ControlField]: readonly string[] };
   host: { [P in HostField]: readonly string[] } & { tags: readonly string[] };
-  /** A result's fields: looked up in the inner record element first, then the outer one. */
+  /** A result's fields: host fields from the host element, control fields from the control element. */
   result: { [P in ResultField]: readonly string[] } & { tags: readonly string[] };
+  /** Cause of failure as value lists, rendered into the CSV's text form. */
+  causeOfFailure: { missingValues: string; missingLogic: string; unexpectedValues: string };
 }
 
-/** The best-known structure (mappings.md), used until a real sample says otherwise. */
+const hd = names.header;
+const s = names.summary;
+const cs = names.controlStatistics;
+const hs = names.hostStatistics;
+const h = names.host;
+const c = names.control;
+const r = names.result;
+const path = (...parts: string[]) => parts.join('/');
+const exception = (name: string) => [path(r.exception, name)];
+
+const hostPaths = {
+  ip: [h.ip],
+  trackingMethod: [h.trackingMethod],
+  dns: [h.dns],
+  netbios: [h.netbios],
+  os: [h.operatingSystem],
+  lastScanDate: [h.lastScanDate],
+  qualysHostId: [h.qgHostId],
+  hostId: [h.hostId],
+  network: [h.network],
+} as const;
+
 export const defaultPolicyReportXmlTable: PolicyReportXmlTable = {
   sections: {
-    header: 'HEADER',
-    summary: 'SUMMARY',
-    controlStatistics: 'CONTROL_STATISTICS',
-    hostStatistics: 'HOST_STATISTICS',
-    assetTags: 'ASSET_TAGS',
-    results: 'RESULTS',
+    header: hd.element,
+    summary: s.element,
+    controlStatistics: cs.element,
+    hostStatistics: hs.element,
+    assetTags: names.assetTags.element,
+    results: names.results.element,
   },
-  records: { policy: 'POLICY', control: 'CONTROL', host: 'HOST' },
+  records: {
+    policy: s.policy,
+    statisticsControl: cs.control,
+    statisticsHost: hs.host,
+    tagHost: names.assetTags.host,
+    control: c.element,
+    host: h.element,
+  },
   header: {
-    title: ['TITLE'],
-    generatedAt: ['GENERATION_DATETIME', 'GENERATED'],
-    company: ['COMPANY_INFO/NAME', 'COMPANY'],
-    userName: ['USER_INFO/NAME', 'USER/NAME'],
-    userLogin: ['USER_INFO/USERNAME', 'USER_INFO/LOGIN', 'USER/LOGIN'],
+    title: [hd.title],
+    generatedAt: [hd.generationDatetime],
+    company: [path(hd.companyInfo, hd.companyName)],
+    userName: [path(hd.userInfo, hd.userName)],
+    userLogin: [path(hd.userInfo, hd.userLogin)],
   },
   policy: {
-    policyId: ['ID', '@id'],
-    title: ['TITLE'],
-    locked: ['LOCKED', 'LOCKING'],
-    modifiedDate: ['MODIFIED_DATETIME', 'MODIFIED'],
-    lastEvaluated: ['LAST_EVALUATED_DATETIME', 'LAST_EVALUATED'],
-    assetGroups: ['ASSET_GROUPS'],
-    ips: ['IPS'],
-    assetTags: ['ASSET_TAGS'],
-    agentIps: ['PC_AGENT_IPS'],
-    technologies: ['TECHNOLOGIES'],
-    controls: ['TOTAL_CONTROLS', 'CONTROLS'],
-    assets: ['TOTAL_ASSETS', 'ASSETS'],
-    controlInstances: ['CONTROL_INSTANCES'],
-    passed: ['TOTAL_PASSED', 'PASSED'],
-    failed: ['TOTAL_FAILED', 'FAILED'],
-    error: ['TOTAL_ERROR', 'ERROR'],
-    approvedExceptions: ['APPROVED_EXCEPTIONS', 'TOTAL_EXCEPTIONS'],
-    pendingExceptions: ['PENDING_EXCEPTIONS'],
+    policyId: [s.id],
+    title: [s.title],
+    locked: [s.locked],
+    modifiedDate: [s.modifiedDatetime],
+    lastEvaluated: [s.lastEvaluatedDatetime],
+    assetGroups: [s.assetGroups],
+    ips: [],
+    assetTags: [],
+    agentIps: [],
+    technologies: [s.technologies],
+    controls: [s.totalControls],
+    assets: [s.totalAssets],
+    controlInstances: [s.totalControlInstances],
+    passed: [s.totalPassed],
+    failed: [s.totalFailed],
+    error: [s.totalError],
+    approvedExceptions: [s.totalApprovedExceptions],
+    pendingExceptions: [s.totalPendingExceptions],
   },
   control: {
-    orderNumber: ['ORDER_NO', 'ORDER'],
-    controlId: ['CID', 'ID'],
-    deprecated: ['DEPRECATED'],
-    statement: ['STATEMENT'],
-    criticalityLabel: ['CRITICALITY/LABEL', 'CRITICALITY_LABEL'],
-    criticalityValue: ['CRITICALITY/VALUE', 'CRITICALITY_VALUE'],
-    percentage: ['PERCENTAGE'],
-    policyId: ['POLICY_ID'],
+    orderNumber: [cs.orderNo],
+    controlId: [c.cid],
+    deprecated: [c.deprecated],
+    statement: [c.statement],
+    criticalityLabel: [path(c.criticality, c.criticalityLabel)],
+    criticalityValue: [path(c.criticality, c.criticalityValue)],
+    percentage: [cs.percentage],
+    policyId: [],
   },
   host: {
-    ip: ['IP'],
-    trackingMethod: ['TRACKING_METHOD'],
-    dns: ['DNS'],
-    netbios: ['NETBIOS'],
-    os: ['OPERATING_SYSTEM', 'OS'],
-    lastScanDate: ['LAST_SCAN_DATE', 'LAST_SCAN_DATETIME'],
-    percentage: ['PERCENTAGE'],
-    qualysHostId: ['QG_HOSTID', 'QUALYS_HOST_ID'],
-    hostId: ['ID', 'HOST_ID'],
-    network: ['NETWORK', 'IP@network'],
-    tags: ['ASSET_TAGS/ASSET_TAG', 'TAGS/TAG'],
+    ...hostPaths,
+    percentage: [hs.percentage],
+    tags: [path(h.assetTags, h.assetTag)],
   },
   result: {
-    ip: ['IP'],
-    dns: ['DNS'],
-    netbios: ['NETBIOS'],
-    trackingMethod: ['TRACKING_METHOD'],
-    os: ['OPERATING_SYSTEM', 'OS'],
-    network: ['NETWORK', 'IP@network'],
-    lastScanDate: ['LAST_SCAN_DATE', 'LAST_SCAN_DATETIME'],
-    evaluationDate: ['EVALUATION_DATE', 'LAST_EVALUATED_DATETIME', 'EVALUATED_DATETIME'],
-    controlId: ['CID'],
-    controlReferences: ['CONTROL_REFERENCES', 'REFERENCE'],
-    technology: ['TECHNOLOGY/NAME', 'TECHNOLOGY'],
-    statement: ['STATEMENT'],
-    criticalityLabel: ['CRITICALITY/LABEL', 'CRITICALITY_LABEL'],
-    criticalityValue: ['CRITICALITY/VALUE', 'CRITICALITY_VALUE'],
-    instance: ['INSTANCE'],
-    rationale: ['RATIONALE'],
-    status: ['STATUS'],
-    remediation: ['REMEDIATION'],
-    deprecated: ['DEPRECATED'],
-    evidence: ['EVIDENCE'],
-    exceptionAssignee: ['EXCEPTION/ASSIGNEE'],
-    exceptionStatus: ['EXCEPTION/STATUS'],
-    exceptionEndDate: ['EXCEPTION/END_DATETIME', 'EXCEPTION/END_DATE'],
-    exceptionCreator: ['EXCEPTION/CREATOR', 'EXCEPTION/CREATED_BY'],
-    exceptionCreatedDate: ['EXCEPTION/CREATED_DATETIME', 'EXCEPTION/CREATED_DATE'],
-    exceptionModifier: ['EXCEPTION/MODIFIER', 'EXCEPTION/MODIFIED_BY'],
-    exceptionModifiedDate: ['EXCEPTION/MODIFIED_DATETIME', 'EXCEPTION/MODIFIED_DATE'],
-    causeOfFailure: ['CAUSE_OF_FAILURE'],
-    qualysHostId: ['QG_HOSTID', 'QUALYS_HOST_ID'],
-    previousStatus: ['PREVIOUS_STATUS'],
-    firstFailDate: ['FIRST_FAIL_DATE', 'FIRST_FAIL_DATETIME'],
-    lastFailDate: ['LAST_FAIL_DATE', 'LAST_FAIL_DATETIME'],
-    firstPassDate: ['FIRST_PASS_DATE', 'FIRST_PASS_DATETIME'],
-    lastPassDate: ['LAST_PASS_DATE', 'LAST_PASS_DATETIME'],
-    policyId: ['POLICY_ID'],
-    hostId: ['HOST_ID', 'ID'],
-    technologyId: ['TECHNOLOGY/ID', 'TECHNOLOGY_ID', 'TECHNOLOGY@id'],
-    expectedValue: ['EVIDENCE/EXPECTED', 'EXPECTED_VALUE'],
-    actualValue: ['EVIDENCE/ACTUAL', 'ACTUAL_VALUE'],
-    tags: ['ASSET_TAGS/ASSET_TAG', 'TAGS/TAG'],
+    ...hostPaths,
+    evaluationDate: [r.evaluationDate],
+    controlId: [c.cid],
+    controlReferences: [c.controlReferences],
+    technology: [path(r.technology, r.technologyName)],
+    statement: [c.statement],
+    criticalityLabel: [path(c.criticality, c.criticalityLabel)],
+    criticalityValue: [path(c.criticality, c.criticalityValue)],
+    instance: [r.instance],
+    rationale: [c.rationale],
+    status: [r.status],
+    remediation: [c.remediation],
+    deprecated: [c.deprecated],
+    evidence: [],
+    exceptionAssignee: exception(r.exceptionAssignee),
+    exceptionStatus: exception(r.exceptionStatus),
+    exceptionEndDate: exception(r.exceptionEndDatetime),
+    exceptionCreator: exception(r.exceptionCreator),
+    exceptionCreatedDate: exception(r.exceptionCreatedDatetime),
+    exceptionModifier: exception(r.exceptionModifier),
+    exceptionModifiedDate: exception(r.exceptionModifiedDatetime),
+    exceptionComments: exception(r.exceptionComments),
+    causeOfFailure: [],
+    previousStatus: [r.previousStatus],
+    firstFailDate: [r.firstFailDate],
+    lastFailDate: [r.lastFailDate],
+    firstPassDate: [r.firstPassDate],
+    lastPassDate: [r.lastPassDate],
+    policyId: [],
+    technologyId: [path(r.technology, r.technologyId)],
+    expectedValue: [path(r.evidence, r.evidenceExpected)],
+    actualValue: [path(r.evidence, r.evidenceActual)],
+    extendedEvidence: [path(r.evidence, r.evidenceExtended)],
+    tags: [path(h.assetTags, h.assetTag)],
+  },
+  causeOfFailure: {
+    missingValues: path(r.causeOfFailure, r.causeMissing, r.causeValue),
+    missingLogic: `${path(r.causeOfFailure, r.causeMissing)}@${r.causeMissingLogicAttribute}`,
+    unexpectedValues: path(r.causeOfFailure, r.causeUnexpected, r.causeValue),
   },
 };

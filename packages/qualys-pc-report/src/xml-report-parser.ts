@@ -1,6 +1,7 @@
 import type { Readable } from 'node:stream';
 import { BadResponseError, CancelledError } from '@posturesync/core';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
+import { formatCauseOfFailure } from './evidence.ts';
 import {
   cleanValue,
   controlFields,
@@ -184,9 +185,9 @@ export async function* parsePolicyReportXml(
       if (name === records.control) return 'resultControl';
       return 'pass';
     }
-    if (inSection(sections.hostStatistics) && name === records.host) return 'host';
-    if (inSection(sections.assetTags) && name === records.host) return 'hostTags';
-    if (inSection(sections.controlStatistics) && name === records.control) return 'control';
+    if (inSection(sections.hostStatistics) && name === records.statisticsHost) return 'host';
+    if (inSection(sections.assetTags) && name === records.tagHost) return 'hostTags';
+    if (inSection(sections.controlStatistics) && name === records.statisticsControl) return 'control';
     if (name === sections.summary) return 'summary';
     // A policy element outside the summary only provides context (its ID) to what it encloses.
     if (name === records.policy) return 'collect';
@@ -219,6 +220,17 @@ export async function* parsePolicyReportXml(
       fields[name] = value ?? null;
     }
     fields.policyId ??= enclosingPolicyId();
+    if (fields.causeOfFailure === null) {
+      const cause = table.causeOfFailure;
+      const missing = listValue([inner, outer], [cause.missingValues]);
+      const unexpected = listValue([inner, outer], [cause.unexpectedValues]);
+      const logic =
+        firstValue(inner, [cause.missingLogic]) ?? firstValue(outer, [cause.missingLogic]) ?? null;
+      fields.causeOfFailure = formatCauseOfFailure(
+        missing.length || logic ? { logic, values: missing } : null,
+        unexpected.length ? unexpected : null,
+      );
+    }
     const tags = listValue([hostFrame, controlFrame], table.result.tags);
     queue.push({ kind: 'result', position: inner.position, fields, tags });
     outer.results += 1;
