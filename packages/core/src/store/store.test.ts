@@ -436,6 +436,16 @@ describe('issue 6: quarantine and state', () => {
         raw: { id: 7, firstFailDate: 'yesterday' },
       }),
     ]);
+    const cyclic: Record<string, unknown> = { id: 8n };
+    cyclic.self = cyclic;
+    store.insertQuarantine([
+      { runId: run.id, instance: 'pcrs-eu', entity: 'hosts', position: 'x', reason: 'y', raw: cyclic },
+    ]);
+    expect(store.quarantined({ runId: run.id })[1]!.raw).toMatchObject({ unserializable: '[object Object]' });
+    store.insertQuarantine([
+      { runId: run.id, instance: 'pcrs-eu', entity: 'hosts', position: 'x', reason: 'y', raw: { id: 9n } },
+    ]);
+    expect(store.quarantined({ runId: run.id })[2]!.raw).toEqual({ id: '9' });
     expect(store.getState('pcrs-eu')).toBeNull();
     store.putState('pcrs-eu', 'test', {
       generation: run.generation,

@@ -32,6 +32,18 @@ import type {
 
 export const closedReasonAbsent = 'absent-from-complete-sync';
 
+/** Quarantined input can be anything a connector produced: BigInts and cycles must not fail the batch. */
+function quarantineJson(value: unknown): string | null {
+  if (value === undefined) return null;
+  try {
+    return JSON.stringify(value, (_key, inner: unknown) =>
+      typeof inner === 'bigint' ? inner.toString() : inner,
+    );
+  } catch (error) {
+    return JSON.stringify({ unserializable: String(value), error: reasonOf(error) });
+  }
+}
+
 function reasonOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
@@ -184,7 +196,7 @@ export class Store {
           row.entity,
           row.position,
           row.reason,
-          row.raw === undefined ? null : JSON.stringify(row.raw),
+          quarantineJson(row.raw),
           createdAt,
         );
       }
