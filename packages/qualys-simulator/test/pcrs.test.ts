@@ -277,7 +277,7 @@ describe('PCRS limits and token lifetime', () => {
       const fresh = await login(sim.url);
       sim.state.expireAllTokens();
       const revoked = await fetch(`${sim.url}/pcrs/1.0/posture/policy/list`, { headers: bearer(fresh) });
-      expect((await revoked.json()).message).toBe('JWT expired');
+      expect(((await revoked.json()) as { message: string }).message).toBe('JWT expired');
     });
   });
 
