@@ -30,6 +30,15 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
   return text.length > maxReasonLength ? `${text.slice(0, maxReasonLength)}...` : text;
 }
 
+/** Deep-redacts a rejected record; a cyclic structure (which deep redaction cannot walk) is kept as text. */
+function redactedRaw(redactor: SecretRedactor, value: unknown): unknown {
+  try {
+    return redactor.redactValue(value);
+  } catch {
+    return redactor.redact(String(value));
+  }
+}
+
 function uidOf(record: unknown): string | null {
   if (record && typeof record === 'object' && 'uid' in record) {
     const uid = (record as { uid: unknown }).uid;
@@ -62,7 +71,7 @@ export function validateBatch(batch: RecordBatch, redactor: SecretRedactor): Val
         entity,
         position: `${batch.position} ${entity}[${index}]${uid === null ? '' : ` uid ${uid}`}`,
         reason: redactor.redact(describeIssues(result.error.issues)),
-        raw: redactor.redactValue(record),
+        raw: redactedRaw(redactor, record),
       });
     }
     (records as Record<EntityName, unknown[]>)[entity] = valid;
@@ -72,7 +81,7 @@ export function validateBatch(batch: RecordBatch, redactor: SecretRedactor): Val
       entity: reject.entity,
       position: reject.position,
       reason: redactor.redact(reject.reason),
-      raw: redactor.redactValue(reject.raw),
+      raw: redactedRaw(redactor, reject.raw),
     });
   }
   return { records, quarantine };
