@@ -2,10 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import type { Connector, ConnectorDefinition, RecordBatch } from '../connector/connector.ts';
 import { errorCodes, PostureSyncError } from '../errors/index.ts';
+import { Store } from '../store/store.ts';
+import { runSync } from '../sync/run-sync.ts';
+import type { SyncRunSummary } from '../sync/sync-events.ts';
 import { assertNoSecrets } from './assert-no-secrets.ts';
 import { captureLogger } from './capture-logger.ts';
 import { collectBatches, firstReadRequest } from './collect-batches.ts';
 import { configConventionProblems, configIssueLines } from './config-conventions.ts';
+import { databaseText, snapshotDatabase } from './database-snapshot.ts';
 import { batchProblems, countRecords } from './record-validation.ts';
 import { createTestContext } from './test-context.ts';
 
@@ -93,6 +97,53 @@ export function describeConnectorConformance<TConfig>(options: ConformanceOption
       evidence.logs.push(captured.text());
     }
   };
+  /** One runSync into `store`; returns the summary, or the error plus the summary of the failed run. */
+  const sync = async (
+    store: Store,
+    config: TConfig,
+  ): Promise<{ summary: SyncRunSummary | undefined; error: unknown }> => {
+    const captured = captureLogger();
+    let summary: SyncRunSummary | undefined;
+    let error: unknown;
+    try {
+      summary = await runSync({
+        store,
+        definition,
+        instance: 'conformance',
+        config: parseConfig(config),
+        logger: captured.logger,
+        redactor: captured.redactor,
+        signal: new AbortController().signal,
+        onEvent: (event) => {
+          if (event.type === 'finished') summary = event.summary;
+        },
+      });
+    } catch (caught) {
+      error = caught;
+      evidence.errors.push(caught);
+    } finally {
+      evidence.logs.push(captured.text());
+    }
+    return { summary, error };
+  };
+  const syncOk = async (store: Store, config: TConfig): Promise<SyncRunSummary> => {
+    const { summary, error } = await sync(store, config);
+    if (error !== undefined || !summary) {
+      throw new Error(`runSync failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    expect(['succeeded', 'partial']).toContain(summary.outcome);
+    return summary;
+  };
+  const withStore = async <T>(use: (store: Store) => Promise<T>): Promise<T> => {
+    const store = Store.open(':memory:');
+    try {
+      return await use(store);
+    } finally {
+      evidence.databases.push(databaseText(store.database));
+      store.close();
+    }
+  };
+
   const expectFailure = async (config: TConfig, use: (connector: Connector) => Promise<unknown>) => {
     let failure: unknown;
     await withConnector(config, async (connector) => {
@@ -204,6 +255,55 @@ export function describeConnectorConformance<TConfig>(options: ConformanceOption
       });
     });
 
+    describe('sync', () => {
+      it('re-running a sync is idempotent: same row counts and the same violation rows', async () => {
+        await withStore(async (store) => {
+          const config = requireSource().config;
+          const first = await syncOk(store, config);
+          const total =
+            first.counts.hosts + first.counts.policies + first.counts.definitions + first.counts.violations;
+          expect(total, 'the first sync wrote no records').toBeGreaterThan(0);
+          const before = snapshotDatabase(store.database);
+          await syncOk(store, config);
+          const after = snapshotDatabase(store.database);
+          expect(after.counts).toEqual(before.counts);
+          expect(after.rows.violations).toEqual(before.rows.violations);
+        });
+      });
+
+      it('a sync killed midway resumes from its checkpoint and ends with the rows of a clean run', async (context) => {
+        const interruptRead = requireSource().failures?.interruptRead;
+        if (!interruptRead) return context.skip('setup() provides no failures.interruptRead hook');
+        const config = requireSource().config;
+        const clean = await withStore(async (store) => {
+          await syncOk(store, config);
+          return snapshotDatabase(store.database);
+        });
+        await withStore(async (store) => {
+          const cleanup = await interruptRead();
+          let interrupted: Awaited<ReturnType<typeof sync>>;
+          try {
+            interrupted = await sync(store, config);
+          } finally {
+            if (typeof cleanup === 'function') await cleanup();
+          }
+          expect(interrupted.error, 'interruptRead() did not make the sync fail').toBeInstanceOf(
+            PostureSyncError,
+          );
+          expect(interrupted.summary?.outcome).toBe('failed');
+          expect(
+            interrupted.summary?.batches,
+            'the sync failed before committing a batch: interruptRead must fault after the first checkpoint',
+          ).toBeGreaterThan(0);
+          const resumed = await syncOk(store, config);
+          expect(resumed.resumed).toBe(true);
+          const after = snapshotDatabase(store.database);
+          expect(after.counts).toEqual(clean.counts);
+          expect(after.rows.violations).toEqual(clean.rows.violations);
+        });
+      });
+    });
+
     describe('secrets', () => {
       it('never appear in logs', () => {
         assertNoSecrets(evidence.logs.join('\n'), [...evidence.secrets], 'logs');
@@ -217,6 +317,10 @@ export function describeConnectorConformance<TConfig>(options: ConformanceOption
       });
       it('never appear in serialized batches', () => {
         assertNoSecrets(JSON.stringify(evidence.batches), [...evidence.secrets], 'record batches');
+      });
+      it('never appear in the database (every TEXT column of every table)', () => {
+        expect(evidence.databases.length, 'no sync ran, so no database was scanned').toBeGreaterThan(0);
+        assertNoSecrets(evidence.databases.join('\n'), [...evidence.secrets], 'the database');
       });
     });
   });
