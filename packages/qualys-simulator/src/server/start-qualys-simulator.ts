@@ -62,6 +62,8 @@ async function sendResponse(response: Response, outgoing: ServerResponse): Promi
     outgoing.end();
     return;
   }
+  // Send the status line at once, so a body that fails later still reaches the client as a mid-body reset.
+  outgoing.flushHeaders();
   const reader = response.body.getReader();
   let clientGone = false;
   outgoing.once('close', () => {
@@ -70,15 +72,22 @@ async function sendResponse(response: Response, outgoing: ServerResponse): Promi
       void reader.cancel().catch(() => undefined);
     }
   });
+  let lastWrite: Promise<void> = Promise.resolve();
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done || clientGone) break;
-      if (!outgoing.write(value)) await drained(outgoing);
+      let accepted = true;
+      lastWrite = new Promise<void>((resolve) => {
+        accepted = outgoing.write(value, () => resolve());
+      });
+      if (!accepted) await drained(outgoing);
     }
     outgoing.end();
   } catch {
-    // A body that errors mid-stream is a connection reset for the client.
+    // A body that errors mid-stream is a connection reset for the client: let the bytes
+    // already written reach it, then destroy the socket without the terminating chunk.
+    await Promise.race([lastWrite, new Promise((resolve) => setTimeout(resolve, 1000))]);
     outgoing.destroy();
   }
 }
