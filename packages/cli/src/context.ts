@@ -63,6 +63,9 @@ export interface CliContext {
 
 export const defaultDatabase = 'posturesync.db';
 
+/** Fields every engine log line carries; JSON logs keep them, a terminal does not need them. */
+const quietFields = new Set(['connector', 'runId']);
+
 function humanLine(record: LogRecord, colors: Colors): string {
   const { time: _time, level, message, ...fields } = record;
   const tag =
@@ -74,8 +77,12 @@ function humanLine(record: LogRecord, colors: Colors): string {
           ? colors.dim('debug')
           : colors.cyan('info ');
   const extras = Object.entries(fields)
-    .filter(([, value]) => value !== undefined)
-    .map(([key, value]) => `${key}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    // Nested objects (counts, metrics) read badly inline; --json logs keep them.
+    .filter(
+      ([key, value]) =>
+        value !== undefined && value !== null && typeof value !== 'object' && !quietFields.has(key),
+    )
+    .map(([key, value]) => `${key}=${String(value)}`)
     .join(' ');
   return `${tag} ${message}${extras ? colors.dim(` ${extras}`) : ''}`;
 }
@@ -93,7 +100,7 @@ export function createContext(
   const isTTY = options.isTTY ?? false;
   const colors = createColors(colorEnabled({ isTTY, flag: globals.color, env }) && !globals.json);
   const interactive = isTTY && !globals.json;
-  const live = interactive ? new LiveRegion(stderr, () => stderr.columns ?? 80) : null;
+  const live = interactive ? new LiveRegion(stderr, () => stderr.columns || 80) : null;
   const note = (text: string) => {
     const safe = redactor.redact(text);
     if (live) live.print(safe);

@@ -20,7 +20,7 @@ describe('posturesync init', () => {
       expect(text).toContain('# Secrets are never written in this file');
       expect(text).toContain('QUALYS_PASSWORD');
       expect(text).not.toMatch(/^\s*password:/m);
-      expect(result.stdout).toContain('export QUALYS_PASSWORD');
+      expect(result.stdout).toContain('export QUALYS_PASSWORD="..."');
 
       const config = await readConfigFile(file);
       expect(config.warnings).toEqual([]);
@@ -42,6 +42,8 @@ describe('posturesync init', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('connectors[0] (qualys-pcrs).password');
     expect(result.stderr).toContain('QUALYS_PASSWORD, which is not set');
+    // The hint survives the redactor (which scrubs `password=value` patterns).
+    expect(result.stderr).toContain('export QUALYS_PASSWORD="<password>"');
   });
 
   it('refuses to overwrite without --force, and tightens the mode when forced', async () => {

@@ -91,7 +91,7 @@ export function resolveConnectorBlock(
     const value = options.env[envName];
     if (value === undefined || value === '') {
       problems.push(
-        `${label}.${secret.key}: connector instance "${block.name}" needs its ${secret.key} in the environment variable ${envName}, which is not set; export ${envName}=... before running posturesync`,
+        `${label}.${secret.key}: connector instance "${block.name}" needs its ${secret.key} in the environment variable ${envName}, which is not set; set it before running posturesync, e.g. export ${envName}="<${secret.key}>"`,
       );
       missingSecrets.add(secret.key);
       continue;

@@ -49,18 +49,17 @@ function apply(streams: Map<string, StreamView>, event: SyncEvent): boolean {
 }
 
 export function describeStream(name: string, view: StreamView): string {
-  const parts = [
-    `${formatCount(view.records)} records`,
-    `${formatCount(view.batches)} batches`,
-    `${formatCount(view.recordsPerSecond)}/s`,
-  ];
+  const parts = [`${formatCount(view.records)} records`, `${formatCount(view.batches)} batches`];
+  // One batch gives no meaningful rate: it would divide by almost nothing.
+  if (view.batches > 1) parts.push(`${formatCount(view.recordsPerSecond)} records/s`);
   if (view.done !== null)
     parts.push(
       view.total === null
         ? `${formatCount(view.done)} ${view.unit}`
         : `${formatCount(view.done)}/${formatCount(view.total)} ${view.unit}`,
     );
-  if (view.total !== null && view.etaMs !== null) parts.push(`ETA ${formatDuration(view.etaMs)}`);
+  if (view.total !== null && view.done !== null && view.done >= view.total) parts.push('done');
+  else if (view.total !== null && view.etaMs !== null) parts.push(`ETA ${formatDuration(view.etaMs)}`);
   return `${name}: ${parts.join('  ')}`;
 }
 
