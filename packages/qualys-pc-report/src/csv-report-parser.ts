@@ -122,7 +122,22 @@ export async function* parsePolicyReportCsv(
   let controlColumns: ColumnMap<(typeof controlFields)[number]> | null = null;
   let hostColumns: ColumnMap<(typeof hostFields)[number]> | null = null;
   let resultColumns: ColumnMap<(typeof resultFields)[number]> | null = null;
+  let headerWidth = 0;
   let lastLine = 0;
+  /**
+   * Qualys quotes every cell, so a data row wider or narrower than its header means a broken
+   * quote has shifted the cells: refuse it rather than store values in the wrong fields.
+   */
+  const checkWidth = (cells: readonly string[], line: number) => {
+    const width = cells.length === headerWidth + 1 && cells.at(-1) === '' ? headerWidth : cells.length;
+    if (width !== headerWidth) {
+      throw malformed(
+        options,
+        line,
+        `a RESULTS row has ${cells.length} cells where the header has ${headerWidth} (a broken quote shifts the cells)`,
+      );
+    }
+  };
 
   try {
     for await (const row of parser as AsyncIterable<CsvRow>) {
@@ -143,6 +158,7 @@ export async function* parsePolicyReportCsv(
       }
       if (awaitingHeader) {
         awaitingHeader = false;
+        headerWidth = cells.length;
         if (section === 'summary') {
           policyColumns = resolveColumns(cells, policyFields, policyColumnAliases).columns;
         } else if (section === 'controls') {
@@ -193,6 +209,7 @@ export async function* parsePolicyReportCsv(
           break;
         }
         case 'results':
+          checkWidth(cells, row.line);
           if (resultColumns) {
             yield { kind: 'result', position, fields: pick(cells, resultFields, resultColumns), tags: [] };
           }
@@ -201,6 +218,7 @@ export async function* parsePolicyReportCsv(
     }
     await piping;
   } catch (error) {
+    if (error instanceof BadResponseError) throw error;
     const code = (error as { code?: unknown }).code;
     // Only the CSV parser's own errors mean a malformed file; network and cancel errors pass through.
     if (typeof code !== 'string' || !code.startsWith('CSV_')) throw error;
