@@ -624,7 +624,7 @@ export function toPostureRecord(result: SimResult, context: PostureRecordContext
   return {
     ...head,
     evidence: { ...result.evidence },
-    causeOfFailure: result.causeOfFailure ? structuredClone(result.causeOfFailure) : {},
+    causeOfFailure: result.causeOfFailure ?? {},
     currentDataSizeKB,
     totalDataSizeKB,
     currentBatch,

@@ -2,9 +2,20 @@ const dayMs = 86_400_000;
 
 export { dayMs };
 
+const isoCache = new Map<number, string>();
+const isoCacheLimit = 100_000;
+
 /** `YYYY-MM-DDTHH:MM:SSZ`, the format of every PCRS and v2 datetime. */
 export function isoSeconds(epochMs: number): string {
-  return new Date(Math.floor(epochMs / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  // Records of one host share their dates, so a small cache removes most Date formatting.
+  const seconds = Math.floor(epochMs / 1000);
+  let text = isoCache.get(seconds);
+  if (text === undefined) {
+    text = new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+    if (isoCache.size >= isoCacheLimit) isoCache.clear();
+    isoCache.set(seconds, text);
+  }
+  return text;
 }
 
 function pad(value: number, width = 2): string {
