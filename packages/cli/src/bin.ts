@@ -2,6 +2,14 @@
 import { runCli } from './cli.ts';
 import { installSignalHandlers } from './signals.ts';
 
+// `posturesync history | head` closes the pipe early: that is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 const controller = new AbortController();
 const removeHandlers = installSignalHandlers({
   controller,
