@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { createEstate } from '../estate/create-estate.ts';
+import { parseEvidenceText } from './evidence-text.ts';
+import { generatePolicyReportCsv, policyReportCsvResultColumns } from './policy-report-csv.ts';
+import { generatePolicyReportXml } from './policy-report-xml.ts';
+import { policyReportXmlElements } from './policy-report-xml-elements.ts';
+
+async function collect(chunks: AsyncIterable<string>): Promise<string> {
+  let text = '';
+  for await (const chunk of chunks) text += chunk;
+  return text;
+}
+
+const estate = createEstate({ seed: 6, hosts: 14, policies: 2, controlsPerPolicy: 6 });
+const policyId = estate.policies()[0]!.id;
+
+describe('policy report generators', () => {
+  it('issue 3: template options drop the criticality, evidence and exception columns', async () => {
+    const csv = await collect(
+      generatePolicyReportCsv(estate, {
+        title: 't',
+        policyId,
+        include: { criticality: false, evidence: false, exceptions: false, header: false },
+      }),
+    );
+    expect(csv.startsWith('"SUMMARY"')).toBe(true);
+    const resultsHeader = csv.split('\r\n')[csv.split('\r\n').indexOf('"RESULTS"') + 1]!;
+    const headers = resultsHeader.split('","').map((cell) => cell.replaceAll('"', ''));
+    expect(headers).toHaveLength(policyReportCsvResultColumns.length - 2 - 2 - 7);
+    expect(headers).not.toContain('Criticality Label');
+    expect(headers).not.toContain('Evidence');
+    expect(headers).not.toContain('Exception Assignee');
+    expect(headers).toContain('Status');
+  });
+
+  it('issue 3: XML can group results by control, with the same results as by host', async () => {
+    const byHost = await collect(generatePolicyReportXml(estate, { title: 't', policyId, format: 'xml' }));
+    const byControl = await collect(
+      generatePolicyReportXml(estate, { title: 't', policyId, format: 'xml', groupBy: 'control' }),
+    );
+    expect(byControl).toContain('<RESULTS group_by="control">\n<CONTROL_LIST>');
+    const statuses = (xml: string) =>
+      // EXCEPTION has its own STATUS child; the result status follows INSTANCE.
+      [...xml.slice(xml.indexOf('<RESULTS')).matchAll(/<\/INSTANCE><STATUS>(\w+)<\/STATUS>/g)]
+        .map((match) => match[1])
+        .sort();
+    expect(statuses(byControl)).toEqual(statuses(byHost));
+    expect(statuses(byHost).length).toBe(estate.postureRecordCount([policyId]));
+  });
+
+  it('uses only element names from policyReportXmlElements for results', async () => {
+    const xml = await collect(generatePolicyReportXml(estate, { title: 't', policyId, format: 'xml' }));
+    const known = new Set<string>();
+    const walk = (value: unknown) => {
+      if (typeof value === 'string') known.add(value);
+      else if (value && typeof value === 'object') Object.values(value).forEach(walk);
+    };
+    walk(policyReportXmlElements);
+    const used = new Set([...xml.matchAll(/<([A-Z_]+)[ >/]/g)].map((match) => match[1]!));
+    for (const name of used) expect(known.has(name), name).toBe(true);
+  });
+
+  it('writes evidence the connector can read back with parseEvidenceText', () => {
+    const result = [...estate.resultsForHost(policyId, estate.hostIdsForPolicy(policyId)[0]!)][0]!;
+    const text = `Expected: ${result.evidence.expected}\nActual: ${result.evidence.actual}`;
+    expect(parseEvidenceText(text)).toEqual({
+      expected: result.evidence.expected,
+      actual: result.evidence.actual,
+    });
+  });
+});
