@@ -48,6 +48,7 @@ export async function syncInstances(
         ? createTerminalProgress({ live: context.live, colors: context.colors, instance: connector.name })
         : createLogProgress({ logger: context.logger, instance: connector.name });
       let outcome: InstanceOutcome;
+      const previousRunId = store.history({ instance: connector.name, limit: 1 })[0]?.id ?? 0;
       try {
         const summary = await runSync({
           store,
@@ -82,6 +83,10 @@ export async function syncInstances(
           type: connector.type,
           exitCode: exitCodeForError(error),
           summary: null,
+          // The engine records a run before it can fail or be cancelled; show what that run did.
+          run:
+            store.history({ instance: connector.name, limit: 1 }).find((run) => run.id > previousRunId) ??
+            null,
           error: describeError(error, context.redactor),
         };
         if (!isPostureSyncError(error))

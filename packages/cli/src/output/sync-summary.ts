@@ -1,3 +1,4 @@
+import type { SyncRunRecord } from '@posturesync/core';
 import type { SyncRunSummary } from '../engine.ts';
 import type { ExitCode } from '../exit-codes.ts';
 import type { Colors } from './color.ts';
@@ -10,6 +11,8 @@ export interface InstanceOutcome {
   exitCode: ExitCode;
   /** Null when the run never started (e.g. the lock was held or the database failed to open). */
   summary: SyncRunSummary | null;
+  /** When the engine threw (e.g. cancelled) after recording a run: that run as stored. */
+  run?: SyncRunRecord | null;
   error: ErrorReport | null;
 }
 
@@ -41,8 +44,19 @@ export function renderSyncOutcome(outcome: InstanceOutcome, colors: Colors): str
       lines.push(
         `    … ${formatCount(summary.warningCount - shownWarnings)} more warnings (see history --json)`,
       );
+  } else if (outcome.run) {
+    const { run } = outcome;
+    lines.push(
+      `${mark} ${colors.bold(outcome.instance)} (${outcome.type}) ${run.outcome} — run #${run.id}${run.resumedFromRunId === null ? '' : `, resumed from run #${run.resumedFromRunId}`}`,
+      `    hosts ${formatCount(run.counts.hosts)} · policies ${formatCount(run.counts.policies)} · definitions ${formatCount(run.counts.definitions)} · violations ${formatCount(run.counts.violations)}`,
+      `    quarantined ${formatCount(run.quarantined)} · closed ${formatCount(run.closed)} · batches ${formatCount(run.batches)} · warnings ${formatCount(run.warningCount)}`,
+      `    requests ${formatCount(run.metrics.requests)} · retries ${formatCount(run.metrics.retries)} · rate-limit waits ${formatCount(run.metrics.rateLimitWaits)} (${formatDuration(run.metrics.rateLimitWaitMs)})`,
+    );
+    if (run.outcome === 'cancelled') lines.push('    the next sync resumes from the last committed batch');
   } else {
-    lines.push(`${mark} ${colors.bold(outcome.instance)} (${outcome.type}) did not run`);
+    lines.push(
+      `${mark} ${colors.bold(outcome.instance)} (${outcome.type}) ${outcome.exitCode === 130 ? 'cancelled' : 'failed'} before the run could report its counts`,
+    );
   }
   if (outcome.error)
     lines.push(`    ${colors.red('error')} [${outcome.error.code}]: ${outcome.error.message}`);
