@@ -9,8 +9,14 @@ export const qualysPcrsSourceName = 'QUALYS_PCRS';
 
 const userAgent = 'posturesync-qualys-pcrs/0.1';
 
-/** Refresh the JWT this long before its `exp`, so no request carries a token about to lapse. */
-const tokenRefreshSkewMs = 5 * 60_000;
+/**
+ * Refresh the JWT this long before its `exp` (5 minutes, or a tenth of a short lifetime), so no
+ * request carries a token about to lapse.
+ */
+export function refreshAt(expiresAt: Date, now: Date): Date {
+  const lifetime = Math.max(0, expiresAt.getTime() - now.getTime());
+  return new Date(expiresAt.getTime() - Math.min(5 * 60_000, lifetime / 10));
+}
 
 function createPcrsConnector(config: QualysPcrsConfig, context: ConnectorContext): Connector {
   const gatewayUrl = resolveGatewayUrl(config);
@@ -20,7 +26,8 @@ function createPcrsConnector(config: QualysPcrsConfig, context: ConnectorContext
 
   const auth = createSharedTokenAuth({
     scheme: 'Bearer',
-    refreshSkewMs: tokenRefreshSkewMs,
+    // The skew is applied in fetchToken, relative to each token's lifetime.
+    refreshSkewMs: 0,
     now: context.now,
     redactor,
     fetchToken: async () => {
@@ -35,7 +42,7 @@ function createPcrsConnector(config: QualysPcrsConfig, context: ConnectorContext
       });
       lastToken = token;
       logger.debug('obtained a Qualys gateway token', { expiresAt: token.expiresAt?.toISOString() ?? null });
-      return { token: token.token, expiresAt: token.expiresAt };
+      return { token: token.token, expiresAt: token.expiresAt && refreshAt(token.expiresAt, context.now()) };
     },
   });
 

@@ -3,6 +3,7 @@ import { BadResponseError } from '@posturesync/core';
 import { type PcrsApiVersion, policyListVersion } from './api-version.ts';
 import { describeErrorBody } from './error-body.ts';
 import { idOf } from './field-values.ts';
+import { errorFromQualysElement, qualysErrorElement } from './qualys-error-element.ts';
 
 export interface PolicyList {
   subscriptionId: string | null;
@@ -113,6 +114,8 @@ export async function fetchHostIds(
     throw new BadResponseError(`Qualys PCRS answered ${what} with JSON that is not an array`);
   }
   return body.map((item: unknown) => {
+    const errorElement = qualysErrorElement(item);
+    if (errorElement) throw errorFromQualysElement(errorElement, what);
     const entry = (item ?? {}) as {
       policyId?: unknown;
       subscriptionId?: unknown;

@@ -5,6 +5,7 @@ import { ChannelClosedError } from './batch-channel.ts';
 import { emptyMappedRecords, type MappedRecords, type PostureRecordMapper } from './map-posture-record.ts';
 import { openPostureInfo } from './pcrs-api.ts';
 import { JsonArraySplitter, JsonStreamError, parseJsonElement } from './posture-json-stream.ts';
+import { errorFromQualysElement, qualysErrorElement } from './qualys-error-element.ts';
 import { decodeResponseBody } from './response-body.ts';
 
 /** One postureInfo request: a slice of one policy's host IDs. */
@@ -97,6 +98,10 @@ async function consumePostureBody(
             splitter.offset,
             recordIndex,
           );
+        }
+        if ((record as { id?: unknown } | null)?.id === undefined) {
+          const errorElement = qualysErrorElement(record);
+          if (errorElement) throw errorFromQualysElement(errorElement, job.label);
         }
         options.mapper.map(record, job.policyId, current, position);
         recordIndex++;

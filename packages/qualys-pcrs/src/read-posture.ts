@@ -7,7 +7,7 @@ import type {
   ReadRequest,
   RecordBatch,
 } from '@posturesync/core';
-import { CancelledError, TransientError, withRetry } from '@posturesync/core';
+import { CancelledError } from '@posturesync/core';
 import { BatchChannel } from './batch-channel.ts';
 import {
   type PcrsRunState,
@@ -20,19 +20,12 @@ import {
 import type { QualysPcrsConfig } from './config-schema.ts';
 import { type MappedRecords, PostureRecordMapper } from './map-posture-record.ts';
 import { fetchHostIds, fetchPolicyList } from './pcrs-api.ts';
-import {
-  MalformedPostureBodyError,
-  type PostureJob,
-  postureJobLabel,
-  streamPostureCall,
-} from './posture-call.ts';
+import { type PostureJob, postureJobLabel, streamPostureCall } from './posture-call.ts';
+import { retryWholeCall } from './retry-call.ts';
 import { selectPolicies } from './select-policies.ts';
 
 /** Violations (plus rejects) per emitted batch: large enough to amortise a transaction. */
 export const defaultSubBatchSize = 2000;
-
-/** A body that is not valid JSON is refetched this many times before the sync fails. */
-export const maxMalformedBodyRetries = 2;
 
 export interface ReadPostureOptions {
   client: HttpClient;
@@ -129,11 +122,16 @@ export async function* readPosture(
     { mode, lastScanDate: run.lastScanDate },
   );
 
-  const list = await fetchPolicyList(client, {
-    version: config.apiVersion,
-    lastEvaluationDate: config.lastEvaluationDate,
-    signal: options.signal,
-  });
+  const retryOptions = { maxRetries: config.maxRetries, logger, metrics };
+  const list = await retryWholeCall(
+    () =>
+      fetchPolicyList(client, {
+        version: config.apiVersion,
+        lastEvaluationDate: config.lastEvaluationDate,
+        signal: options.signal,
+      }),
+    { ...retryOptions, label: 'policy list', signal: options.signal },
+  );
   const selection = selectPolicies(list, config, options.sourceName);
   for (const warning of selection.warnings) logger.warn(warning);
   logger.info(`${selection.policies.length} of ${selection.listed} policies selected`);
@@ -197,12 +195,16 @@ export async function* readPosture(
       selection.policies.map((policy) => policy.uid),
       config.policiesPerHostIdsCall,
     )) {
-      const entries = await fetchHostIds(client, {
-        version: config.apiVersion,
-        policyIds: group,
-        lastScanDate: run.lastScanDate,
-        signal: abort.signal,
-      });
+      const entries = await retryWholeCall(
+        () =>
+          fetchHostIds(client, {
+            version: config.apiVersion,
+            policyIds: group,
+            lastScanDate: run.lastScanDate,
+            signal: abort.signal,
+          }),
+        { ...retryOptions, label: `hostids policies ${group.join(',')}`, signal: abort.signal },
+      );
       const byPolicy = new Map(entries.map((entry) => [entry.policyId, entry]));
       const warnings: string[] = [];
       const scopes: CompletedScope[] = [];
@@ -269,8 +271,7 @@ export async function* readPosture(
   const jobs = listJobs();
 
   const runJob = async (job: PostureJob) => {
-    let malformed = 0;
-    const rest = await withRetry(
+    const rest = await retryWholeCall(
       () =>
         streamPostureCall(job, {
           client,
@@ -288,22 +289,7 @@ export async function* readPosture(
               );
             }),
         }),
-      {
-        policy: { maxRetries: config.maxRetries },
-        signal: abort.signal,
-        // Failures before the body are already retried by the HTTP client; only a body that
-        // broke off or did not parse is worth sending the whole call again.
-        isRetryable: (error) =>
-          error instanceof MalformedPostureBodyError
-            ? ++malformed <= maxMalformedBodyRetries
-            : error instanceof TransientError && error.details.phase === 'body',
-        onRetry: (error, attempt, delayMs) => {
-          metrics.retries++;
-          logger.warn(`${job.label}: retrying the whole call (attempt ${attempt + 1}) in ${delayMs} ms`, {
-            error: error instanceof Error ? error.message : String(error),
-          });
-        },
-      },
+      { ...retryOptions, label: job.label, signal: abort.signal },
     );
     await channel.offer(() => {
       completed.add(job.key);
