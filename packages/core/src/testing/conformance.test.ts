@@ -8,7 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { z } from 'zod';
 import { defineConnector, type RecordBatch } from '../connector/connector.ts';
-import { AuthError, BadResponseError, TransientError } from '../errors/index.ts';
+import { AuthError, BadResponseError, CancelledError, TransientError } from '../errors/index.ts';
 import {
   compositeId,
   type Host,
@@ -132,6 +132,7 @@ export const fakeConnector = defineConnector<KitConfig>({
           signal: context.signal,
         });
       } catch (error) {
+        if (context.signal.aborted) throw new CancelledError('The read was cancelled', { cause: error });
         throw new TransientError(`Cannot reach ${config.baseUrl}: check baseUrl and the network`, {
           cause: error,
         });

@@ -78,6 +78,7 @@ export function describeConnectorConformance<TConfig>(options: ConformanceOption
   const schema = definition.configSchema as z.ZodType<TConfig>;
   const evidence: Evidence = { logs: [], errors: [], batches: [], databases: [], secrets: new Set() };
   let source: ConformanceSource<TConfig> | undefined;
+  let fullReadBatches = 0;
 
   const parseConfig = (input: TConfig): TConfig => {
     for (const secret of options.secretValues(input)) evidence.secrets.add(secret);
@@ -234,6 +235,7 @@ export function describeConnectorConformance<TConfig>(options: ConformanceOption
       it('yields only valid model records in batches with a stream, a position and JSON checkpoints', async () => {
         const batches = await withConnector(requireSource().config, (connector) => collectBatches(connector));
         evidence.batches.push(...batches);
+        fullReadBatches = batches.length;
         expect(batches.length).toBeGreaterThan(0);
         const counts = countRecords(batches);
         expect(counts.hosts + counts.policies + counts.definitions + counts.violations).toBeGreaterThan(0);
@@ -259,6 +261,37 @@ export function describeConnectorConformance<TConfig>(options: ConformanceOption
           batchProblems(batch, definition.sourceName, index),
         );
         expect(problems.slice(0, 20)).toEqual([]);
+      });
+
+      it('stops when its signal is aborted after the first batch (Ctrl-C)', async () => {
+        const controller = new AbortController();
+        const captured = captureLogger();
+        const connector = definition.create(
+          parseConfig(requireSource().config),
+          createTestContext({ ...captured, signal: controller.signal }),
+        );
+        let failure: unknown;
+        let afterAbort = 0;
+        try {
+          for await (const _batch of connector.read(firstReadRequest())) {
+            if (controller.signal.aborted) afterAbort += 1;
+            controller.abort();
+          }
+        } catch (error) {
+          failure = error;
+        } finally {
+          await connector.close();
+          evidence.logs.push(captured.text());
+        }
+        // Ending quietly is fine (nothing was left to do); failing must say "cancelled".
+        if (failure !== undefined) {
+          evidence.errors.push(failure);
+          expect(failure).toBeInstanceOf(PostureSyncError);
+          expect((failure as PostureSyncError).code).toBe(errorCodes.cancelled);
+        }
+        // A few batches already in flight may still arrive; the rest of the read must not.
+        const allowed = Math.max(2, Math.floor(fullReadBatches / 2));
+        expect(afterAbort, 'the read kept going after its signal was aborted').toBeLessThanOrEqual(allowed);
       });
     });
 
