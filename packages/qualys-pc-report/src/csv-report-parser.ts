@@ -104,10 +104,26 @@ export async function* parsePolicyReportCsv(
     relax_column_count: true,
     skip_empty_lines: true,
     // csv-parse counts the line a record ends on; quoted multi-line cells move its start up.
-    on_record: (record, context) => ({ line: context.lines - embeddedLineBreaks(record), cells: record }),
+    on_record: (record, context) => {
+      adoptWidth(record.length);
+      return { line: context.lines - embeddedLineBreaks(record), cells: record };
+    },
   };
   // The typings only accept a reshaping on_record together with `columns`; rows stay arrays here.
   const parser = parse(csvOptions as unknown as Options);
+  /**
+   * csv-parse expects every record to be as wide as the first one and, with relaxed widths,
+   * still builds a CsvError (stack trace plus JSON copies of the record) for each record that
+   * is not. Sections differ in width, so that would be every RESULTS row: several times the
+   * cost of parsing. Following the width of the latest record keeps the errors to one per
+   * section change. `state` is csv-parse's own (undocumented) object; without it this is a no-op.
+   */
+  const internalState = (parser as unknown as { state?: { expectedRecordLength?: unknown } }).state;
+  const adoptWidth = (width: number) => {
+    if (internalState && typeof internalState.expectedRecordLength === 'number') {
+      internalState.expectedRecordLength = width;
+    }
+  };
   const piping = pipeline(input, parser);
   // The iterator below surfaces the same failure; this only keeps it from being unhandled.
   piping.catch(() => {});
