@@ -1,0 +1,110 @@
+import { parseArgs } from 'node:util';
+import { ConfigError } from '@posturesync/core';
+import { parseCount } from './scale.ts';
+import { fullScales, quickScales, type ScaleOptions } from './scenarios.ts';
+
+export interface BenchArguments {
+  profile: 'quick' | 'full';
+  scales: ScaleOptions;
+  scenarios: string[];
+  strict: boolean;
+  outDir: string | null;
+  cpuProfile: boolean;
+  keep: boolean;
+  list: boolean;
+  help: boolean;
+}
+
+export const usage = `Usage: pnpm bench [options]
+
+  --full                    add the large scenarios (PCRS 5M records, 1 GB reports)
+  --scenario <name>         run only this scenario (repeatable; see --list)
+  --list                    print the scenarios of the profile and exit
+  --strict                  exit 1 when a target is missed
+  --pcrs-records <list>     PCRS sizes, e.g. 100k,1M,5M
+  --report-mb <list>        Policy Report sizes in MB, e.g. 100,1000
+  --report-formats <list>   xml,csv
+  --rate-limit <n/s>        rate limit on both sides, default 25/6 (Qualys' 25/60 s, window / 10)
+  --rate-limit-calls <n>    postureInfo calls in the rate-limit scenario (default 100; 0 skips it)
+  --rate-limit-batch <n>    host IDs per call in the rate-limit scenario (default 20)
+  --cpu-prof                write V8 CPU profiles of the sync processes and summarise them
+  --out <dir>               result directory (default .bench-results at the repository root)
+  --keep                    keep recordings and databases in the temp directory
+  --help                    this text
+`;
+
+function list(text: string, what: string): number[] {
+  return text
+    .split(',')
+    .filter((item) => item.trim() !== '')
+    .map((item) => parseCount(item, what));
+}
+
+function rateLimit(text: string): { requests: number; perSeconds: number } {
+  const match = /^\s*(\d+)\s*\/\s*(\d+(?:\.\d+)?)\s*s?\s*$/.exec(text);
+  if (!match) throw new ConfigError(`--rate-limit: "${text}" should look like 25/6 (requests / seconds).`);
+  return { requests: Number(match[1]), perSeconds: Number(match[2]) };
+}
+
+export function parseBenchArguments(argv: readonly string[]): BenchArguments {
+  let parsed: ReturnType<typeof parseOptions>;
+  try {
+    parsed = parseOptions(argv);
+  } catch (error) {
+    throw new ConfigError(`${error instanceof Error ? error.message : String(error)}\n\n${usage}`);
+  }
+  const { values } = parsed;
+  const full = values.full ?? false;
+  const scales: ScaleOptions = { ...(full ? fullScales : quickScales) };
+  if (values['pcrs-records'] !== undefined)
+    scales.pcrsRecords = list(values['pcrs-records'], '--pcrs-records');
+  if (values['report-mb'] !== undefined) scales.reportMegabytes = list(values['report-mb'], '--report-mb');
+  if (values['report-formats'] !== undefined) {
+    const formats = values['report-formats'].split(',').map((format) => format.trim().toLowerCase());
+    const wrong = formats.find((format) => format !== 'xml' && format !== 'csv');
+    if (wrong !== undefined) throw new ConfigError(`--report-formats: "${wrong}" is not xml or csv.`);
+    scales.reportFormats = formats as Array<'xml' | 'csv'>;
+  }
+  if (values['rate-limit'] !== undefined) scales.rateLimit = rateLimit(values['rate-limit']);
+  if (values['rate-limit-calls'] !== undefined) {
+    scales.rateLimitCalls =
+      values['rate-limit-calls'] === '0' ? 0 : parseCount(values['rate-limit-calls'], '--rate-limit-calls');
+  }
+  if (values['rate-limit-batch'] !== undefined) {
+    scales.rateLimitBatchSize = parseCount(values['rate-limit-batch'], '--rate-limit-batch');
+  }
+  return {
+    profile: full ? 'full' : 'quick',
+    scales,
+    scenarios: (values.scenario ?? []).flatMap((name) => name.split(',')).filter((name) => name !== ''),
+    strict: values.strict ?? false,
+    outDir: values.out ?? null,
+    cpuProfile: values['cpu-prof'] ?? false,
+    keep: values.keep ?? false,
+    list: values.list ?? false,
+    help: values.help ?? false,
+  };
+}
+
+function parseOptions(argv: readonly string[]) {
+  return parseArgs({
+    args: [...argv],
+    allowPositionals: false,
+    options: {
+      full: { type: 'boolean' },
+      scenario: { type: 'string', multiple: true },
+      list: { type: 'boolean' },
+      strict: { type: 'boolean' },
+      'pcrs-records': { type: 'string' },
+      'report-mb': { type: 'string' },
+      'report-formats': { type: 'string' },
+      'rate-limit': { type: 'string' },
+      'rate-limit-calls': { type: 'string' },
+      'rate-limit-batch': { type: 'string' },
+      'cpu-prof': { type: 'boolean' },
+      out: { type: 'string' },
+      keep: { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+  });
+}

@@ -1,0 +1,426 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { defaultCredentials } from '@posturesync/qualys-simulator';
+import { runChild } from './child-process.ts';
+import {
+  estateForPostureCalls,
+  estateForPostureRecords,
+  estateForReportBytes,
+  type SizedEstate,
+} from './estate-sizing.ts';
+import type { FloorJob, FloorJobResult } from './floor-worker.ts';
+import { describeMachine } from './machine.ts';
+import { floorRatio, memoryRatio, rateLimitMinimumMs, recordsPerSecond } from './ratios.ts';
+import { posturesyncRequests, qualysEtlRequests, requestsPerTenThousandPairs } from './request-model.ts';
+import type {
+  BenchResults,
+  FloorMeasurement,
+  ScenarioResult,
+  ServerCounts,
+  SyncMeasurement,
+} from './result-types.ts';
+import type { PcrsScenario, RateLimitScenario, ReportScenario, Scenario } from './scenarios.ts';
+import { pcrsShape, rateLimitShape, reportShape } from './scenarios.ts';
+import { type SimulatorHandle, startSimulatorProcess } from './simulator-handle.ts';
+import type { SimulatorSnapshot } from './simulator-process.ts';
+import type { SyncJobInput, SyncJobResult } from './sync-worker.ts';
+import { evaluateTargets } from './targets.ts';
+
+export interface HarnessOptions {
+  scenarios: Scenario[];
+  profile: string;
+  /** Node flags for the measured sync processes (e.g. `--cpu-prof`); a directory gets one file per run. */
+  cpuProfileDir?: string | null;
+  keep?: boolean;
+  log?: (line: string) => void;
+}
+
+const syncWorker = new URL('./sync-worker.ts', import.meta.url);
+const floorWorker = new URL('./floor-worker.ts', import.meta.url);
+const sampleRows = 2000;
+
+interface Workspace {
+  directory: string;
+  file(name: string): string;
+}
+
+async function workspace(name: string): Promise<Workspace> {
+  const directory = await mkdtemp(path.join(os.tmpdir(), `posturesync-bench-${name}-`));
+  return { directory, file: (file) => path.join(directory, file) };
+}
+
+function serverCounts(snapshot: SimulatorSnapshot, source: 'simulator' | 'proxy'): ServerCounts {
+  if (source === 'proxy') {
+    const { proxy } = snapshot;
+    return { ...proxy, requests: { ...proxy.requests }, cpuMs: snapshot.cpuMs };
+  }
+  const { simulator } = snapshot;
+  return {
+    requests: { ...simulator.requests },
+    total: simulator.total,
+    rateLimited429: simulator.rateLimited429,
+    conflicts409: simulator.conflicts409,
+    cpuMs: snapshot.cpuMs,
+  };
+}
+
+function toMeasurement(result: SyncJobResult, server: ServerCounts): SyncMeasurement {
+  if (result.outcome !== 'succeeded') {
+    throw new Error(
+      `the sync ended ${result.outcome}: ${result.errorMessage ?? ''} ${result.warnings.slice(0, 5).join(' | ')}`,
+    );
+  }
+  return {
+    wallMs: result.wallMs,
+    cpuMs: result.cpuMs,
+    peakRssBytes: result.peakRssBytes,
+    baselineRssBytes: result.baselineRssBytes,
+    outcome: result.outcome,
+    counts: result.counts,
+    recordsPerSecond: recordsPerSecond(result.counts.violations, result.wallMs),
+    requests: result.metrics.requests,
+    retries: result.metrics.retries,
+    rateLimitWaits: result.metrics.rateLimitWaits,
+    rateLimitWaitMs: result.metrics.rateLimitWaitMs,
+    bytesReceived: result.metrics.bytesReceived,
+    warningCount: result.warningCount,
+    server,
+  };
+}
+
+class Harness {
+  readonly #options: HarnessOptions;
+  readonly #log: (line: string) => void;
+  #profileRun = 0;
+
+  constructor(options: HarnessOptions) {
+    this.#options = options;
+    this.#log = options.log ?? (() => {});
+  }
+
+  #execArgv(label: string): string[] {
+    const dir = this.#options.cpuProfileDir;
+    if (!dir) return [];
+    this.#profileRun++;
+    return [
+      '--cpu-prof',
+      `--cpu-prof-dir=${dir}`,
+      `--cpu-prof-name=${String(this.#profileRun).padStart(2, '0')}-${label}.cpuprofile`,
+    ];
+  }
+
+  async #sync(
+    label: string,
+    simulator: SimulatorHandle,
+    input: SyncJobInput,
+    source: 'simulator' | 'proxy',
+  ): Promise<SyncMeasurement> {
+    await simulator.reset();
+    this.#log(`  ${label}: syncing...`);
+    const result = await runChild<SyncJobInput, SyncJobResult>(syncWorker, input, {
+      execArgv: this.#execArgv(label),
+    });
+    const measurement = toMeasurement(result, serverCounts(await simulator.snapshot(), source));
+    this.#log(
+      `  ${label}: ${measurement.counts.violations} records in ${(measurement.wallMs / 1000).toFixed(1)} s = ${Math.round(measurement.recordsPerSecond)}/s, CPU ${(measurement.cpuMs / 1000).toFixed(1)} s, peak RSS ${(measurement.peakRssBytes / 2 ** 20).toFixed(0)} MiB, ${measurement.server.total} requests`,
+    );
+    return measurement;
+  }
+
+  async #floor(job: FloorJob): Promise<FloorJobResult> {
+    return runChild<FloorJob, FloorJobResult>(floorWorker, job);
+  }
+
+  /**
+   * Live sync (recording the bulk responses), replayed sync (the client alone), then the floor on
+   * the very bytes recorded and the very row count stored.
+   */
+  async #throughputScenario(
+    scenario: PcrsScenario | ReportScenario,
+    sized: SizedEstate,
+    connector: SyncJobInput['connector'],
+    config: (url: string) => Record<string, unknown>,
+    description: string,
+  ): Promise<ScenarioResult> {
+    const space = await workspace(scenario.name);
+    const simulator = await startSimulatorProcess({
+      estate: sized.estate,
+      pcrsRateLimit: false,
+      reports:
+        scenario.kind === 'pcrs'
+          ? []
+          : [{ title: `Bench ${scenario.name}`, format: scenario.kind === 'report-xml' ? 'xml' : 'csv' }],
+      directory: space.file('recordings'),
+    });
+    try {
+      await simulator.setMode('record');
+      const live = await this.#sync(
+        `${scenario.name} live`,
+        simulator,
+        { connector, config: config(simulator.url), databasePath: space.file('live.db') },
+        'simulator',
+      );
+      await rm(space.file('live.db'), { force: true });
+      await rm(space.file('live.db-wal'), { force: true });
+      const { recordings } = await simulator.snapshot();
+      await simulator.setMode('replay');
+      const replay = await this.#sync(
+        `${scenario.name} replay`,
+        simulator,
+        {
+          connector,
+          config: config(simulator.url),
+          databasePath: space.file('replay.db'),
+          sample: { file: space.file('sample.json'), rows: sampleRows },
+        },
+        'proxy',
+      );
+      const bulk = recordings.filter(
+        (entry) => entry.endpoint === (connector === 'qualys-pcrs' ? 'postureInfo' : 'reportFetch'),
+      );
+      const bulkBytes = bulk.reduce((sum, entry) => sum + entry.bytes, 0);
+      await simulator.close();
+      await rm(space.file('replay.db'), { force: true });
+      await rm(space.file('replay.db-wal'), { force: true });
+
+      this.#log(
+        `  ${scenario.name} floor: parsing ${bulk.length} recorded bodies, inserting ${replay.counts.violations} rows...`,
+      );
+      const parseJob: FloorJob =
+        scenario.kind === 'pcrs'
+          ? { kind: 'pcrs-parse', files: bulk.map((entry) => entry.file) }
+          : { kind: scenario.kind === 'report-xml' ? 'xml-parse' : 'csv-parse', file: bulk[0]?.file ?? '' };
+      const parse = await this.#floor(parseJob);
+      const insert = await this.#floor({
+        kind: 'insert',
+        sampleFile: space.file('sample.json'),
+        rows: replay.counts.violations,
+        databasePath: space.file('floor.db'),
+      });
+      const floor: FloorMeasurement = {
+        decodeParseMs: parse.wallMs,
+        insertMs: insert.wallMs,
+        floorMs: parse.wallMs + insert.wallMs,
+        parsedItems: parse.items,
+        rowsInserted: insert.items,
+        bytes: parse.bytes,
+        rowBytes: insert.bytes,
+        method:
+          scenario.kind === 'pcrs'
+            ? 'read + gunzipSync + JSON.parse of each whole recorded postureInfo body; one prepared INSERT per row in one transaction into a constraint-free table with the violations columns'
+            : `read + ${scenario.kind === 'report-xml' ? 'saxes (tag and text handlers only)' : 'csv-parse (connector options)'} pass over the recorded report file; one prepared INSERT per row in one transaction into a constraint-free table with the violations columns`,
+      };
+      const floorCpuMs = parse.cpuMs + insert.cpuMs;
+      this.#log(
+        `  ${scenario.name} floor: parse ${(parse.wallMs / 1000).toFixed(1)} s + insert ${(insert.wallMs / 1000).toFixed(1)} s = ${Math.round(recordsPerSecond(replay.counts.violations, floor.floorMs))}/s`,
+      );
+      const result: ScenarioResult = {
+        name: scenario.name,
+        kind: scenario.kind,
+        description,
+        estate: sized.estate,
+        records: replay.counts.violations,
+        bulkBytes,
+        live,
+        replay,
+        floor,
+        floorRatio: {
+          live: floorRatio(floor.floorMs, live.wallMs),
+          replay: floorRatio(floor.floorMs, replay.wallMs),
+          cpu: floorRatio(floorCpuMs, replay.cpuMs),
+        },
+      };
+      if (scenario.kind === 'pcrs') {
+        const hosts = simulator.activePolicies.map((policy) => policy.hosts);
+        const pairs = hosts.reduce((sum, value) => sum + value, 0);
+        const made =
+          (live.server.requests.policyList ?? 0) +
+          (live.server.requests.hostids ?? 0) +
+          (live.server.requests.postureInfo ?? 0);
+        const etl = qualysEtlRequests(hosts).total;
+        result.requestEfficiency = {
+          hostPolicyPairs: pairs,
+          policies: hosts.length,
+          posturesync: made,
+          posturesyncPerTenThousandPairs: requestsPerTenThousandPairs(made, pairs),
+          posturesyncModel: posturesyncRequests(hosts).total,
+          qualysEtl: etl,
+          qualysEtlPerTenThousandPairs: requestsPerTenThousandPairs(etl, pairs),
+        };
+      }
+      return result;
+    } finally {
+      await simulator.close();
+      if (!this.#options.keep) await rm(space.directory, { recursive: true, force: true });
+      else this.#log(`  kept ${space.directory}`);
+    }
+  }
+
+  async #pcrs(scenario: PcrsScenario): Promise<ScenarioResult> {
+    const sized = estateForPostureRecords(scenario.records, pcrsShape);
+    this.#log(
+      `${scenario.name}: ${sized.estate.hosts} hosts x ${sized.estate.policies} policies, ~${sized.expected} posture records`,
+    );
+    return this.#throughputScenario(
+      scenario,
+      sized,
+      'qualys-pcrs',
+      (url) => pcrsConfig(url, { rateLimit: false }),
+      `PCRS full sync, default batch settings, rate limit off, ${sized.estate.hosts} hosts`,
+    );
+  }
+
+  async #report(scenario: ReportScenario): Promise<ScenarioResult> {
+    const format = scenario.kind === 'report-xml' ? 'xml' : 'csv';
+    const sized = await estateForReportBytes(scenario.megabytes * 1e6, format, reportShape);
+    this.#log(
+      `${scenario.name}: ${sized.estate.hosts} hosts, a ~${scenario.megabytes} MB ${format.toUpperCase()} Policy Report`,
+    );
+    return this.#throughputScenario(
+      scenario,
+      sized,
+      'qualys-pc-report',
+      (url) => ({
+        apiUrl: url,
+        username: defaultCredentials.username,
+        password: defaultCredentials.password,
+        titlePrefix: 'Bench',
+      }),
+      `Policy Report ${format.toUpperCase()} (unzipped), ${sized.estate.hosts} hosts, one policy`,
+    );
+  }
+
+  async #rateLimit(scenario: RateLimitScenario): Promise<ScenarioResult> {
+    const sized = estateForPostureCalls(scenario.requests, scenario.batchSize, rateLimitShape);
+    const windowMs = scenario.limit.perSeconds * 1000;
+    this.#log(
+      `${scenario.name}: ${sized.estate.hosts} hosts, batch ${scenario.batchSize}, limit ${scenario.limit.requests}/${scenario.limit.perSeconds} s`,
+    );
+    const space = await workspace(scenario.name);
+    const run = async (limited: boolean): Promise<SyncMeasurement> => {
+      const simulator = await startSimulatorProcess({
+        estate: sized.estate,
+        pcrsRateLimit: limited ? { requests: scenario.limit.requests, perMs: windowMs } : false,
+        reports: [],
+        directory: space.file('recordings'),
+      });
+      try {
+        return await this.#sync(
+          `${scenario.name} ${limited ? 'limited' : 'unthrottled'}`,
+          simulator,
+          {
+            connector: 'qualys-pcrs',
+            config: pcrsConfig(simulator.url, {
+              batchSize: scenario.batchSize,
+              rateLimit: limited ? scenario.limit : false,
+            }),
+            databasePath: space.file(limited ? 'limited.db' : 'unthrottled.db'),
+          },
+          'simulator',
+        );
+      } finally {
+        await simulator.close();
+      }
+    };
+    try {
+      const unthrottled = await run(false);
+      const limited = await run(true);
+      const counted = limited.server.requests;
+      const postureInfo = counted.postureInfo ?? 0;
+      const requests = (counted.policyList ?? 0) + (counted.hostids ?? 0) + postureInfo;
+      const model = { limit: scenario.limit.requests, windowMs, unthrottledMs: unthrottled.wallMs };
+      const minimumMs = rateLimitMinimumMs({ ...model, requests });
+      const minimumPerEndpointMs = rateLimitMinimumMs({ ...model, requests: postureInfo });
+      return {
+        name: scenario.name,
+        kind: scenario.kind,
+        description: `PCRS with the rate limit on (${scenario.limit.requests} requests / ${scenario.limit.perSeconds} s on simulator and connector), batch ${scenario.batchSize} hosts`,
+        estate: sized.estate,
+        records: limited.counts.violations,
+        bulkBytes: limited.bytesReceived,
+        live: limited,
+        rateLimit: {
+          limit: scenario.limit.requests,
+          windowMs,
+          requests,
+          postureInfoRequests: postureInfo,
+          unthrottledMs: unthrottled.wallMs,
+          minimumMs,
+          minimumPerEndpointMs,
+          totalMs: limited.wallMs,
+          ratio: limited.wallMs / minimumMs,
+          rateLimited429: limited.server.rateLimited429,
+          conflicts409: limited.server.conflicts409,
+        },
+      };
+    } finally {
+      if (!this.#options.keep) await rm(space.directory, { recursive: true, force: true });
+    }
+  }
+
+  async run(): Promise<BenchResults> {
+    const started = performance.now();
+    const machine = describeMachine();
+    const generatedAt = new Date().toISOString();
+    if (this.#options.cpuProfileDir) await mkdir(this.#options.cpuProfileDir, { recursive: true });
+    const scenarios: ScenarioResult[] = [];
+    for (const scenario of this.#options.scenarios) {
+      const result =
+        scenario.kind === 'pcrs'
+          ? await this.#pcrs(scenario)
+          : scenario.kind === 'pcrs-rate-limit'
+            ? await this.#rateLimit(scenario)
+            : await this.#report(scenario);
+      scenarios.push(result);
+    }
+    const memory = memoryComparison(scenarios);
+    const partial = { scenarios, memory };
+    return {
+      generatedAt,
+      profile: this.#options.profile,
+      durationMs: performance.now() - started,
+      machine,
+      scenarios,
+      memory,
+      targets: evaluateTargets(partial),
+    };
+  }
+}
+
+function pcrsConfig(
+  url: string,
+  options: { rateLimit: false | { requests: number; perSeconds: number }; batchSize?: number },
+): Record<string, unknown> {
+  return {
+    gatewayUrl: url,
+    username: defaultCredentials.username,
+    password: defaultCredentials.password,
+    rateLimit: options.rateLimit,
+    ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
+  };
+}
+
+function peakOf(scenario: ScenarioResult): number {
+  return Math.max(scenario.live.peakRssBytes, scenario.replay?.peakRssBytes ?? 0);
+}
+
+/** Largest vs smallest PCRS scenario by records (peak of its live and replayed runs). */
+export function memoryComparison(scenarios: readonly ScenarioResult[]): BenchResults['memory'] {
+  const pcrs = scenarios.filter((scenario) => scenario.kind === 'pcrs').sort((a, b) => a.records - b.records);
+  const small = pcrs[0];
+  const large = pcrs.at(-1);
+  if (!small || !large || small === large) return null;
+  return {
+    small: small.name,
+    large: large.name,
+    smallPeakRssBytes: peakOf(small),
+    largePeakRssBytes: peakOf(large),
+    ratio: memoryRatio(peakOf(large), peakOf(small)),
+  };
+}
+
+export function runBenchmarks(options: HarnessOptions): Promise<BenchResults> {
+  return new Harness(options).run();
+}

@@ -1,0 +1,130 @@
+import type { BenchResults, ScenarioResult, SyncMeasurement } from './result-types.ts';
+import { verdict } from './targets.ts';
+
+export function formatCount(value: number): string {
+  if (value >= 1_000_000) return `${(value / 1_000_000).toFixed(value >= 10_000_000 ? 0 : 2)}M`;
+  if (value >= 10_000) return `${(value / 1000).toFixed(0)}k`;
+  return String(Math.round(value));
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 2 ** 30) return `${(bytes / 2 ** 30).toFixed(2)} GiB`;
+  if (bytes >= 2 ** 20) return `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+  if (bytes >= 2 ** 10) return `${(bytes / 2 ** 10).toFixed(0)} KiB`;
+  return `${bytes} B`;
+}
+
+const seconds = (ms: number) => (ms / 1000).toFixed(1);
+const ratio = (value: number | null | undefined) =>
+  value === null || value === undefined ? '-' : `${(value * 100).toFixed(0)}%`;
+
+/** A GitHub-flavoured Markdown table with a separator row sized to the header. */
+export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((cell, column) =>
+    Math.max(3, cell.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: readonly string[]) =>
+    `| ${widths.map((width, column) => (cells[column] ?? '').padEnd(width)).join(' | ')} |`;
+  return [
+    line(header),
+    `| ${widths.map((width) => '-'.repeat(width)).join(' | ')} |`,
+    ...rows.map(line),
+  ].join('\n');
+}
+
+function throughput(run: SyncMeasurement | undefined): string {
+  return run ? formatCount(run.recordsPerSecond) : '-';
+}
+
+function scenarioRow(scenario: ScenarioResult): string[] {
+  const { live, replay, floor } = scenario;
+  const main = replay ?? live;
+  return [
+    scenario.name,
+    formatCount(scenario.records),
+    formatBytes(scenario.bulkBytes),
+    throughput(live),
+    throughput(replay),
+    floor ? formatCount((scenario.records * 1000) / floor.floorMs) : '-',
+    ratio(scenario.floorRatio?.live),
+    ratio(scenario.floorRatio?.replay),
+    `${seconds(live.wallMs)}${replay ? ` / ${seconds(replay.wallMs)}` : ''}`,
+    `${seconds(live.cpuMs)}${replay ? ` / ${seconds(replay.cpuMs)}` : ''}`,
+    `${(main.peakRssBytes / 2 ** 20).toFixed(0)}`,
+    String(live.server.total),
+    String(live.retries),
+    `${live.server.rateLimited429}/${live.server.conflicts409}`,
+  ];
+}
+
+export function renderScenarioTable(scenarios: readonly ScenarioResult[]): string {
+  return markdownTable(
+    [
+      'scenario',
+      'records',
+      'bulk bytes',
+      'rec/s live',
+      'rec/s replay',
+      'rec/s floor',
+      'live/floor',
+      'replay/floor',
+      'wall s (live / replay)',
+      'sync CPU s (live / replay)',
+      'peak RSS MiB',
+      'requests',
+      'retries',
+      '429/409',
+    ],
+    scenarios.map(scenarioRow),
+  );
+}
+
+export function renderResultsMarkdown(results: BenchResults): string {
+  const { machine } = results;
+  const parts = [
+    `Run ${results.generatedAt} (profile \`${results.profile}\`, ${seconds(results.durationMs)} s) on ${machine.cpuCount} x ${machine.cpuModel}, ${formatBytes(machine.totalMemoryBytes)} RAM, Node ${machine.nodeVersion}, ${machine.platform} ${machine.osRelease}; load average at start ${machine.loadAverage.map((value) => value.toFixed(2)).join(' / ')}.`,
+    '',
+    renderScenarioTable(results.scenarios),
+  ];
+  const efficiency = results.scenarios.find((scenario) => scenario.requestEfficiency)?.requestEfficiency;
+  const efficient = results.scenarios.filter((scenario) => scenario.requestEfficiency);
+  if (efficiency && efficient.length > 0) {
+    parts.push(
+      '',
+      markdownTable(
+        [
+          'estate',
+          'host-policy pairs',
+          'posturesync requests',
+          'per 10k pairs',
+          'QualysETL requests',
+          'per 10k pairs',
+        ],
+        efficient.map((scenario) => {
+          const value = scenario.requestEfficiency!;
+          return [
+            scenario.name,
+            formatCount(value.hostPolicyPairs),
+            String(value.posturesync),
+            value.posturesyncPerTenThousandPairs.toFixed(1),
+            String(value.qualysEtl),
+            value.qualysEtlPerTenThousandPairs.toFixed(1),
+          ];
+        }),
+      ),
+    );
+  }
+  parts.push(
+    '',
+    markdownTable(
+      ['target', 'goal', 'measured', 'verdict'],
+      results.targets.map((target) => [
+        target.description,
+        target.target,
+        target.measured,
+        verdict(target.pass),
+      ]),
+    ),
+  );
+  return `${parts.join('\n')}\n`;
+}

@@ -1,0 +1,146 @@
+/** The shape of `.bench-results/results.json`. Times in ms, sizes in bytes, rates per second. */
+
+export interface MachineInfo {
+  cpuModel: string;
+  cpuCount: number;
+  totalMemoryBytes: number;
+  nodeVersion: string;
+  platform: string;
+  arch: string;
+  osRelease: string;
+  /** 1/5/15-minute load averages when the run started (other work on the machine shows here). */
+  loadAverage: number[];
+}
+
+/** One child process's own cost (never the simulator's). */
+export interface ProcessMeasurement {
+  wallMs: number;
+  /** user + system CPU time of the measured section. */
+  cpuMs: number;
+  /** Peak resident set size of the whole child process (`process.resourceUsage().maxRSS`). */
+  peakRssBytes: number;
+  /** RSS after the modules were loaded, before the measured work. */
+  baselineRssBytes: number;
+}
+
+export interface RecordCounts {
+  hosts: number;
+  policies: number;
+  definitions: number;
+  violations: number;
+}
+
+export interface ServerCounts {
+  /** Requests per endpoint as the server saw them. */
+  requests: Record<string, number>;
+  total: number;
+  rateLimited429: number;
+  conflicts409: number;
+  /** CPU time the simulator process spent while serving this run. */
+  cpuMs: number;
+}
+
+export interface SyncMeasurement extends ProcessMeasurement {
+  outcome: string;
+  counts: RecordCounts;
+  /** Violations (posture records / report results) stored per second of wall time. */
+  recordsPerSecond: number;
+  requests: number;
+  retries: number;
+  rateLimitWaits: number;
+  rateLimitWaitMs: number;
+  bytesReceived: number;
+  warningCount: number;
+  server: ServerCounts;
+}
+
+export interface FloorMeasurement {
+  /** Read + gunzip/unzip + parse of the same bytes. */
+  decodeParseMs: number;
+  /** One prepared INSERT of the same number of rows of the same width, one transaction. */
+  insertMs: number;
+  floorMs: number;
+  /** Elements the parse pass saw (records for PCRS; XML elements or CSV rows for reports). */
+  parsedItems: number;
+  rowsInserted: number;
+  /** Bytes the parse pass read (compressed, as served). */
+  bytes: number;
+  /** Average bytes of a stored violation row, used for the insert floor. */
+  rowBytes: number;
+  method: string;
+}
+
+export interface RequestEfficiency {
+  hostPolicyPairs: number;
+  policies: number;
+  /** Requests the sync made (policy list + hostids + postureInfo; logins excluded on both sides). */
+  posturesync: number;
+  posturesyncPerTenThousandPairs: number;
+  /** What the closed-form model predicts for posturesync (a check on the measured count). */
+  posturesyncModel: number;
+  qualysEtl: number;
+  qualysEtlPerTenThousandPairs: number;
+}
+
+export interface RateLimitMeasurement {
+  limit: number;
+  windowMs: number;
+  /** Rate-limited requests the sync made (all PCRS calls but the login share the client's window). */
+  requests: number;
+  postureInfoRequests: number;
+  unthrottledMs: number;
+  minimumMs: number;
+  /** Minimum if the server counts each endpoint separately (the simulator's rule). */
+  minimumPerEndpointMs: number;
+  totalMs: number;
+  /** totalMs / minimumMs: 1.0 is perfect pacing. */
+  ratio: number;
+  rateLimited429: number;
+  conflicts409: number;
+}
+
+export type ScenarioKind = 'pcrs' | 'pcrs-rate-limit' | 'report-xml' | 'report-csv';
+
+export interface ScenarioResult {
+  name: string;
+  kind: ScenarioKind;
+  description: string;
+  estate: { seed: number; hosts: number; policies: number; controlsPerPolicy: number };
+  /** Violations stored. */
+  records: number;
+  /** Bytes served for the bulk data (gzip for PCRS, the report file for reports). */
+  bulkBytes: number;
+  /** Against the live simulator (its generation and gzip run in another process). */
+  live: SyncMeasurement;
+  /** Against a replay of the recorded responses: the sync's own speed. */
+  replay?: SyncMeasurement;
+  floor?: FloorMeasurement;
+  floorRatio?: { live: number; replay: number | null; cpu: number };
+  requestEfficiency?: RequestEfficiency;
+  rateLimit?: RateLimitMeasurement;
+}
+
+export interface TargetResult {
+  id: string;
+  description: string;
+  target: string;
+  measured: string;
+  /** null when the run did not include the scenarios the target needs. */
+  pass: boolean | null;
+}
+
+export interface BenchResults {
+  generatedAt: string;
+  profile: string;
+  durationMs: number;
+  machine: MachineInfo;
+  scenarios: ScenarioResult[];
+  memory: {
+    small: string;
+    large: string;
+    smallPeakRssBytes: number;
+    largePeakRssBytes: number;
+    ratio: number;
+  } | null;
+  targets: TargetResult[];
+}

@@ -1,0 +1,119 @@
+/**
+ * Child-process entry: one `runSync` of one connector into a fresh SQLite file, measured from
+ * inside (wall, CPU, peak RSS of a process that did nothing else).
+ */
+import { writeFile } from 'node:fs/promises';
+import {
+  type ConnectorDefinition,
+  createLogger,
+  type HttpClientMetrics,
+  type RecordCounts,
+  runSync,
+  SecretRedactor,
+  Store,
+} from '@posturesync/core';
+import { qualysPcReportConnector } from '@posturesync/qualys-pc-report';
+import { qualysPcrsConnector } from '@posturesync/qualys-pcrs';
+import { serveChildJob } from './child-process.ts';
+import { peakRssBytes, timed } from './measure.ts';
+import { averageRowBytes, type RowSample } from './row-sample.ts';
+import { loadSqlite } from './third-party.ts';
+
+export interface SyncJobInput {
+  connector: 'qualys-pcrs' | 'qualys-pc-report';
+  /** The connector config as a user writes it (defaults are applied here by its schema). */
+  config: Record<string, unknown>;
+  databasePath: string;
+  /** Write this many stored violation rows here, for the bare-insert floor. */
+  sample?: { file: string; rows: number };
+}
+
+export interface SyncJobResult {
+  wallMs: number;
+  cpuMs: number;
+  peakRssBytes: number;
+  baselineRssBytes: number;
+  outcome: string;
+  counts: RecordCounts;
+  metrics: HttpClientMetrics;
+  warningCount: number;
+  warnings: string[];
+  errorMessage: string | null;
+  /** Average characters of the sampled violation rows (all columns). */
+  rowBytes: number;
+}
+
+async function syncOnce<TConfig>(
+  definition: ConnectorDefinition<TConfig>,
+  input: SyncJobInput,
+): Promise<Omit<SyncJobResult, 'rowBytes'>> {
+  const redactor = new SecretRedactor();
+  const warnings: string[] = [];
+  const logger = createLogger({
+    level: 'warn',
+    redactor,
+    sink: (record) => {
+      if (warnings.length < 20) warnings.push(`${record.level}: ${record.message}`);
+    },
+  });
+  const config = definition.configSchema.parse(input.config);
+  const store = Store.open(input.databasePath);
+  try {
+    const baselineRssBytes = process.memoryUsage().rss;
+    const run = await timed(() =>
+      runSync({
+        store,
+        definition,
+        instance: 'bench',
+        config,
+        full: true,
+        logger,
+        redactor,
+        signal: new AbortController().signal,
+      }),
+    );
+    const summary = run.value;
+    return {
+      wallMs: run.wallMs,
+      cpuMs: run.cpuMs,
+      peakRssBytes: peakRssBytes(),
+      baselineRssBytes,
+      outcome: summary.outcome,
+      counts: summary.counts,
+      metrics: summary.metrics,
+      warningCount: summary.warningCount,
+      warnings: [...summary.warnings.slice(0, 10), ...warnings],
+      errorMessage: summary.errorMessage,
+    };
+  } finally {
+    store.close();
+  }
+}
+
+function sampleRows(databasePath: string, rows: number): RowSample {
+  const Database = loadSqlite();
+  const database = new Database(databasePath, { readonly: true });
+  try {
+    const objects = database
+      .prepare(`SELECT * FROM violations LIMIT ${Math.max(1, Math.floor(rows))}`)
+      .all() as Array<Record<string, unknown>>;
+    const columns = Object.keys(objects[0] ?? {});
+    return { columns, rows: objects.map((row) => columns.map((column) => row[column])) };
+  } finally {
+    database.close();
+  }
+}
+
+serveChildJob<SyncJobInput, SyncJobResult>(async (input) => {
+  const result =
+    input.connector === 'qualys-pcrs'
+      ? await syncOnce(qualysPcrsConnector, input)
+      : await syncOnce(qualysPcReportConnector, input);
+  let rowBytes = 0;
+  if (input.sample) {
+    const sample = sampleRows(input.databasePath, input.sample.rows);
+    rowBytes = averageRowBytes(sample);
+    await writeFile(input.sample.file, JSON.stringify(sample));
+  }
+  return { ...result, rowBytes };
+});

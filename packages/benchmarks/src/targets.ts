@@ -1,0 +1,85 @@
+import type { BenchResults, ScenarioResult, TargetResult } from './result-types.ts';
+
+/** The targets of issue 7. */
+export const targetValues = {
+  floorRatio: 0.5,
+  rateLimitRatio: 1.1,
+  memoryRatio: 1.3,
+} as const;
+
+const percent = (value: number) => `${(value * 100).toFixed(0)}%`;
+
+function floorTargets(scenario: ScenarioResult): TargetResult[] {
+  if (!scenario.floorRatio) return [];
+  const what =
+    scenario.kind === 'pcrs' ? 'PCRS' : scenario.kind === 'report-xml' ? 'Report XML' : 'Report CSV';
+  const rows: TargetResult[] = [
+    {
+      id: `${scenario.name}:floor-live`,
+      description: `${what} ${scenario.name} end to end vs floor, live simulator`,
+      target: `>= ${percent(targetValues.floorRatio)}`,
+      measured: percent(scenario.floorRatio.live),
+      pass: scenario.floorRatio.live >= targetValues.floorRatio,
+    },
+  ];
+  if (scenario.floorRatio.replay !== null) {
+    rows.push({
+      id: `${scenario.name}:floor-replay`,
+      description: `${what} ${scenario.name} end to end vs floor, replayed responses (the sync's own speed)`,
+      target: `>= ${percent(targetValues.floorRatio)}`,
+      measured: percent(scenario.floorRatio.replay),
+      pass: scenario.floorRatio.replay >= targetValues.floorRatio,
+    });
+  }
+  return rows;
+}
+
+function rateLimitTargets(scenario: ScenarioResult): TargetResult[] {
+  const rate = scenario.rateLimit;
+  if (!rate) return [];
+  return [
+    {
+      id: `${scenario.name}:pacing`,
+      description: `Rate limit ${rate.limit}/${rate.windowMs / 1000} s: total time vs the minimum for ${rate.requests} requests`,
+      target: `<= ${targetValues.rateLimitRatio.toFixed(2)}x`,
+      measured: `${rate.ratio.toFixed(3)}x (${(rate.totalMs / 1000).toFixed(1)} s vs ${(rate.minimumMs / 1000).toFixed(1)} s)`,
+      pass: rate.ratio <= targetValues.rateLimitRatio,
+    },
+    {
+      id: `${scenario.name}:no-429`,
+      description: 'Rate limit on: 429 and 409 responses',
+      target: '0',
+      measured: `${rate.rateLimited429} x 429, ${rate.conflicts409} x 409`,
+      pass: rate.rateLimited429 === 0 && rate.conflicts409 === 0,
+    },
+  ];
+}
+
+export function evaluateTargets(results: Pick<BenchResults, 'scenarios' | 'memory'>): TargetResult[] {
+  const rows: TargetResult[] = [];
+  for (const scenario of results.scenarios)
+    rows.push(...floorTargets(scenario), ...rateLimitTargets(scenario));
+  const memory = results.memory;
+  rows.push(
+    memory
+      ? {
+          id: 'memory',
+          description: `Peak RSS ${memory.large} vs ${memory.small} (flat, streaming)`,
+          target: `<= ${targetValues.memoryRatio}x`,
+          measured: `${memory.ratio.toFixed(2)}x (${(memory.largePeakRssBytes / 2 ** 20).toFixed(0)} MiB vs ${(memory.smallPeakRssBytes / 2 ** 20).toFixed(0)} MiB)`,
+          pass: memory.ratio <= targetValues.memoryRatio,
+        }
+      : {
+          id: 'memory',
+          description: 'Peak RSS large vs small PCRS scenario',
+          target: `<= ${targetValues.memoryRatio}x`,
+          measured: 'not measured (needs two PCRS scenarios)',
+          pass: null,
+        },
+  );
+  return rows;
+}
+
+export function verdict(pass: boolean | null): 'PASS' | 'MISS' | 'n/a' {
+  return pass === null ? 'n/a' : pass ? 'PASS' : 'MISS';
+}
