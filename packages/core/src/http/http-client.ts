@@ -14,9 +14,9 @@ import type { Logger } from '../log/logger.ts';
 import type { SecretRedactor } from '../log/redact.ts';
 import { backoffDelay, resolveRetryPolicy } from './backoff.ts';
 import { ConcurrencyLimiter, type Release } from './concurrency-limiter.ts';
-import { createHttpResponse, readExcerpt, type SourceBody } from './http-response.ts';
+import { createHttpResponse, readExcerpt } from './http-response.ts';
 import { classifyNetworkError, type NetworkFailure } from './network-error.ts';
-import { RateLimiter } from './rate-limiter.ts';
+import { RateLimiter, type RateTicket } from './rate-limiter.ts';
 import { parseBaseUrl, requestTarget } from './request-target.ts';
 import {
   limitHintsFromHeaders,
@@ -61,6 +61,8 @@ export interface HttpClientOptions {
   sleep?: Sleep;
   /** Jitter source in [0, 1); injectable for tests. */
   random?: () => number;
+  /** Wall clock for server-mandated pauses and `Retry-After` dates; injectable for tests. */
+  now?: () => number;
   /**
    * Longest server-mandated wait (Retry-After, X-RateLimit-ToWait-Sec, SECONDS_TO_WAIT) the client
    * sits out; a longer one fails at once with RateLimitedError saying when to retry. Default 15 min.
@@ -117,6 +119,7 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
   const sleep = options.sleep ?? defaultSleep;
   const random = options.random ?? Math.random;
   const maxServerWaitMs = options.maxServerWaitMs ?? defaultMaxServerWaitMs;
+  const now = options.now ?? Date.now;
   const userAgent = options.userAgent ?? 'posturesync';
   const concurrency = new ConcurrencyLimiter(maxConcurrency);
   const rateLimiter = options.rateLimit ? new RateLimiter(options.rateLimit) : null;
@@ -131,6 +134,7 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
     bodyTimeout: timeouts.bodyMs,
     connect: { timeout: timeouts.connectMs, rejectUnauthorized: options.rejectUnauthorized ?? true },
   });
+  const dispatcher = pool.compose(notifySentInterceptor);
 
   const redactDetails = (details: Record<string, unknown>) => redactor.redactValue(details);
   const excerpt = (body: string) => redactor.redact(body.replace(/\s+/g, ' ').trim().slice(0, excerptLength));
@@ -186,7 +190,7 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
   }
 
   function pauseFor(ms: number): void {
-    pausedUntil = Math.max(pausedUntil, Date.now() + ms);
+    pausedUntil = Math.max(pausedUntil, now() + ms);
   }
 
   function recordWait(ms: number): void {
@@ -195,7 +199,7 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
   }
 
   async function waitForServerPause(context: CallContext, signal: AbortSignal | undefined): Promise<void> {
-    const remaining = pausedUntil - Date.now();
+    const remaining = pausedUntil - now();
     if (remaining <= 0) return;
     if (remaining > maxServerWaitMs) throw rateLimitTooLong(context, remaining);
     recordWait(remaining);
@@ -208,19 +212,18 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
     request: HttpRequest,
     context: CallContext,
     signal: AbortSignal | undefined,
-  ): Promise<Release> {
-    if (request.skipRateLimit) return () => {};
+  ): Promise<{ release: Release; ticket: RateTicket }> {
+    if (request.skipRateLimit) return { release: () => {}, ticket: noTicket };
     const queuedAt = performance.now();
     const mustWait = concurrency.saturated;
     const release = await concurrency.acquire(signal);
     if (mustWait) recordWait(performance.now() - queuedAt);
     try {
       await waitForServerPause(context, signal);
-      if (rateLimiter) {
-        const waited = await rateLimiter.acquire(signal);
-        if (waited >= 1) recordWait(waited);
-      }
-      return release;
+      if (!rateLimiter) return { release, ticket: noTicket };
+      const ticket = await rateLimiter.acquire(signal);
+      if (ticket.waitedMs >= 1) recordWait(ticket.waitedMs);
+      return { release, ticket };
     } catch (error) {
       release();
       throw error;
@@ -228,7 +231,7 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
   }
 
   function rateLimitTooLong(context: CallContext, waitMs: number): RateLimitedError {
-    const until = new Date(Date.now() + waitMs).toISOString();
+    const until = new Date(now() + waitMs).toISOString();
     return new RateLimitedError(
       redactor.redact(
         `${context.label}: the Qualys API limit is used up and the server asks to wait ${formatDuration(waitMs)} (until ${until}). Run the sync again after that time, or ask Qualys to raise the subscription's API limits.`,
@@ -317,7 +320,7 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
         ...extra,
       });
     const serverSaid = body.trim() === '' ? '' : ` Server said: ${excerpt(body)}`;
-    const waitMs = serverRequestedWaitMs(headers, simpleReturn, Date.now());
+    const waitMs = serverRequestedWaitMs(headers, simpleReturn, now());
     if (status === 401) {
       if (options.auth && !request.skipAuth && !refreshed) return { kind: 'refresh-auth' };
       const again = refreshed ? ' even after logging in again' : '';
@@ -402,31 +405,35 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
 
     for (let attempt = 1; ; attempt++) {
       throwIfAborted(signal);
-      const release = await acquireSlot(request, context, signal);
+      const { release, ticket } = await acquireSlot(request, context, signal);
       let headers: Record<string, string>;
       try {
         headers = await buildHeaders(request);
       } catch (error) {
+        ticket.cancel();
         release();
         throw error;
       }
       metrics.requests++;
       const started = performance.now();
-      let raw: Dispatcher.ResponseData;
+      let raw: Dispatcher.ResponseData<SentOpaque>;
       try {
-        raw = await pool.request({
+        raw = await dispatcher.request({
           path: target,
           method: request.method,
           headers,
           body: request.body ?? null,
           headersTimeout,
           bodyTimeout,
+          opaque: { onSent: ticket.sent } satisfies SentOpaque,
           ...(signal ? { signal } : {}),
         });
       } catch (error) {
         release();
-        if (signal?.aborted) throw cancelledFrom(signal);
         const failure = classifyNetworkError(error);
+        if (failure.notSent) ticket.cancel();
+        else ticket.sent();
+        if (signal?.aborted) throw cancelledFrom(signal);
         logger.debug('HTTP request failed', {
           ...context,
           attempt,
@@ -446,6 +453,7 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
         throw networkError(failure, error, context, attempt, failure.retryable && !mayRetry);
       }
 
+      ticket.sent();
       const status = raw.statusCode;
       const responseHeaders = normalizeHeaders(raw.headers);
       for (const cookie of (responseHeaders['set-cookie'] ?? '').split(/,\s*(?=[^;,=\s]+=)/)) {
@@ -461,7 +469,7 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
       const response = createHttpResponse({
         status,
         headers: responseHeaders,
-        source: raw.body as SourceBody,
+        source: raw.body,
         metrics,
         mapError: (error) => bodyError(error, context, signal),
         invalidJson: (text, cause) =>
@@ -559,18 +567,54 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
   return {
     request,
     async close() {
-      await pool.close();
+      // A body nobody consumed would keep a graceful close waiting forever: give it a moment.
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = new Promise<'timeout'>((resolve) => {
+        timer = setTimeout(() => resolve('timeout'), 2000);
+      });
+      const outcome = await Promise.race([pool.close(), timedOut]);
+      clearTimeout(timer);
+      if (outcome === 'timeout') await pool.destroy();
     },
     limits() {
       return {
         concurrencyLimit: concurrency.limit,
         active: concurrency.active,
         waiting: concurrency.waiting,
-        pausedUntil: pausedUntil > Date.now() ? new Date(pausedUntil) : null,
+        pausedUntil: pausedUntil > now() ? new Date(pausedUntil) : null,
       };
     },
   };
 }
+
+const noTicket: RateTicket = { waitedMs: 0, sent: () => {}, cancel: () => {} };
+
+interface SentOpaque {
+  onSent: () => void;
+}
+
+/**
+ * Tells the rate limiter when a request was actually written to the socket (after any TCP/TLS
+ * handshake), which is close to when the server starts counting it. undici passes the request
+ * options, including `opaque`, to interceptors; handler methods are forwarded unchanged.
+ */
+const notifySentInterceptor: Dispatcher.DispatcherComposeInterceptor = (dispatch) => (opts, handler) => {
+  const onSent = (opts as { opaque?: Partial<SentOpaque> }).opaque?.onSent;
+  if (!onSent) return dispatch(opts, handler);
+  const notifying = new Proxy(handler, {
+    get(target, property) {
+      if (property === 'onRequestSent') {
+        return () => {
+          onSent();
+          return target.onRequestSent?.();
+        };
+      }
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  return dispatch(opts, notifying);
+};
 
 function combineSignals(...signals: (AbortSignal | undefined)[]): AbortSignal | undefined {
   const present = signals.filter((signal): signal is AbortSignal => signal !== undefined);

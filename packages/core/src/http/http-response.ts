@@ -2,10 +2,8 @@ import { type Readable, Transform } from 'node:stream';
 import type { BadResponseError } from '../errors/index.ts';
 import type { HttpClientMetrics, HttpResponse } from './types.ts';
 
-/** undici's body stream; `dump` lets the socket go back to the pool without reading everything. */
-export interface SourceBody extends Readable {
-  dump?(options?: { limit: number }): Promise<void>;
-}
+/** undici's body stream. */
+export type SourceBody = Readable;
 
 export interface ResponseParts {
   status: number;
@@ -38,7 +36,13 @@ export function createHttpResponse(parts: ResponseParts): HttpResponse {
       callback(null, chunk);
     },
   });
-  source.on('error', (error) => body.destroy(parts.mapError(error)));
+  source.on('error', (error) => {
+    if (!body.destroyed) body.destroy(parts.mapError(error));
+  });
+  // A body the caller has not started reading may still fail (the server hangs up). Readers
+  // (for await, pipeline, text()) still see the error; without this no-op listener an unread
+  // failing body would crash the process with an unhandled 'error' event.
+  body.on('error', () => {});
   body.on('end', finish);
   body.on('close', () => {
     // The consumer stopped early: abort the underlying request so the socket is not left hanging.
@@ -70,15 +74,12 @@ export function createHttpResponse(parts: ResponseParts): HttpResponse {
     },
     async dump(): Promise<void> {
       if (done) return;
+      // Destroying is immediate even for an endless or stalled body. A response undici has already
+      // received in full keeps its socket for reuse; one still streaming closes it, which is what
+      // we want for a body we will not read.
       source.unpipe(body);
-      try {
-        // Reads a small remainder so keep-alive can reuse the socket; larger bodies close it.
-        if (source.dump) await source.dump({ limit: 128 * 1024 });
-        else source.destroy();
-      } catch {
-        // The body is being discarded; its errors do not matter.
-      }
       body.destroy();
+      source.destroy();
       finish();
     },
   };

@@ -28,6 +28,8 @@ export function createTestClient(
   const logs: LogRecord[] = [];
   const waits: number[] = [];
   const metrics = createMetrics();
+  // The injected sleep advances a virtual clock, so server-mandated pauses elapse without waiting.
+  let clock = Date.now();
   const client = createHttpClient({
     baseUrl,
     redactor,
@@ -40,7 +42,9 @@ export function createTestClient(
           sleep: async (ms: number, signal?: AbortSignal) => {
             signal?.throwIfAborted();
             waits.push(ms);
+            clock += ms;
           },
+          now: () => clock,
         }),
     ...rest,
   });

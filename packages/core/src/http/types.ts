@@ -88,6 +88,11 @@ export interface RetryPolicy {
 export interface RateLimit {
   requests: number;
   perMs: number;
+  /**
+   * Safety gap added to each window against network jitter (the server counts arrivals, we count
+   * sends). Default: 1% of the window, at least 50 ms (10% for windows under 500 ms), at most 250 ms.
+   */
+  marginMs?: number;
 }
 
 export interface HttpClient {

@@ -1,0 +1,194 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { PermissionError, RateLimitedError } from '../errors/index.ts';
+import { createTestClient } from './test-client.ts';
+import { startTestServer, type TestServer } from './test-server.ts';
+
+let server: TestServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+function simpleReturn(code: string, text: string, items: Record<string, string> = {}): string {
+  const list = Object.entries(items)
+    .map(([key, value]) => `<ITEM><KEY>${key}</KEY><VALUE>${value}</VALUE></ITEM>`)
+    .join('');
+  return `<?xml version="1.0" encoding="UTF-8" ?>
+<!DOCTYPE SIMPLE_RETURN SYSTEM "https://qualysapi.qualys.com/api/2.0/simple_return.dtd">
+<SIMPLE_RETURN><RESPONSE><DATETIME>2024-05-01T12:00:00Z </DATETIME><CODE>${code}</CODE><TEXT> ${text}</TEXT>${
+    list ? `<ITEM_LIST>${list}</ITEM_LIST>` : ''
+  }</RESPONSE></SIMPLE_RETURN>`;
+}
+
+/** Answers the given (status, headers, body) in turn, then 200 "ok". */
+function scripted(answers: Array<[number, Record<string, string>, string]>) {
+  let calls = 0;
+  return {
+    get calls() {
+      return calls;
+    },
+    handler: (_request: unknown, response: import('node:http').ServerResponse) => {
+      const answer = answers[calls++];
+      if (answer) response.writeHead(answer[0], answer[1]).end(answer[2]);
+      else response.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+    },
+  };
+}
+
+describe('HTTP client and Qualys limits', () => {
+  it('honours Retry-After on 429, pausing every call through the client', async () => {
+    const script = scripted([[429, { 'retry-after': '3' }, '']]);
+    server = await startTestServer(script.handler);
+    const { client, waits, metrics } = createTestClient(server.url);
+    expect(await (await client.request({ method: 'GET', path: '/x' })).text()).toBe('ok');
+    expect(waits).toEqual([3000]);
+    expect(metrics.retries).toBe(1);
+    expect(metrics.rateLimitWaits).toBe(1);
+    expect(metrics.rateLimitWaitMs).toBeGreaterThan(2900);
+    await client.close();
+  });
+
+  it('409 code 1965 waits the longest of X-RateLimit-ToWait-Sec and SECONDS_TO_WAIT, even for a POST', async () => {
+    const script = scripted([
+      [
+        409,
+        { 'x-ratelimit-remaining': '0', 'x-ratelimit-towait-sec': '4', 'content-type': 'text/xml' },
+        simpleReturn('1965', 'This API cannot be run again for another 6 seconds.', { SECONDS_TO_WAIT: '6' }),
+      ],
+      [
+        409,
+        { 'x-ratelimit-remaining': '0', 'x-ratelimit-towait-sec': '2' },
+        simpleReturn('1965', 'This API cannot be run again for another 1 seconds.'),
+      ],
+    ]);
+    server = await startTestServer(script.handler);
+    const { client, waits, metrics } = createTestClient(server.url);
+    const response = await client.request({
+      method: 'POST',
+      path: '/api/2.0/fo/report/',
+      body: 'action=launch',
+    });
+    expect(await response.text()).toBe('ok');
+    expect(script.calls).toBe(3);
+    expect(waits.map((ms) => Math.round(ms / 100) * 100)).toEqual([6000, 2000]);
+    expect(metrics.rateLimitWaits).toBe(2);
+    await client.close();
+  });
+
+  it('409 code 1965 asking for hours fails at once with RateLimitedError saying when to retry', async () => {
+    const script = scripted([
+      [
+        409,
+        {},
+        simpleReturn(
+          '1965',
+          'This API cannot be run again for another 23 hours, 57 minutes and 54 seconds.',
+          {
+            SECONDS_TO_WAIT: '68928',
+          },
+        ),
+      ],
+    ]);
+    server = await startTestServer(script.handler);
+    const { client, waits } = createTestClient(server.url);
+    const error = await client.request({ method: 'GET', path: '/x', label: 'report list' }).catch((e) => e);
+    expect(error).toBeInstanceOf(RateLimitedError);
+    expect(error.retryAfterMs).toBe(68_928_000);
+    expect(error.message).toMatch(/wait 19 h 8 min \(until \d{4}-\d\d-\d\dT/);
+    expect(script.calls).toBe(1);
+    expect(waits).toEqual([]);
+    await client.close();
+  });
+
+  it('409 code 1960 backs off and adopts the server concurrency limit', async () => {
+    const script = scripted([
+      [
+        409,
+        { 'x-concurrency-limit-limit': '1', 'x-concurrency-limit-running': '1' },
+        simpleReturn(
+          '1960',
+          'This API cannot be run again until 1 currently running API instance has finished.',
+          {
+            CALLS_TO_FINISH: '1',
+          },
+        ),
+      ],
+    ]);
+    server = await startTestServer(script.handler);
+    const { client, waits } = createTestClient(server.url, { maxConcurrency: 3 });
+    expect(await (await client.request({ method: 'GET', path: '/x' })).text()).toBe('ok');
+    expect(waits).toEqual([500]);
+    expect(client.limits().concurrencyLimit).toBe(1);
+    await client.close();
+  });
+
+  it('409 code 2003 is a PermissionError with the Qualys code and text, not retried', async () => {
+    const script = scripted([
+      [
+        409,
+        {},
+        simpleReturn(
+          '2003',
+          'Registration must be completed before API requests will be served for this account',
+        ),
+      ],
+    ]);
+    server = await startTestServer(script.handler);
+    const { client } = createTestClient(server.url);
+    const error = await client.request({ method: 'GET', path: '/x' }).catch((e) => e);
+    expect(error).toBeInstanceOf(PermissionError);
+    expect(error.details).toMatchObject({ status: 409, qualysCode: '2003' });
+    expect(error.message).toContain('code 2003');
+    expect(error.message).toContain('Registration must be completed');
+    expect(script.calls).toBe(1);
+    await client.close();
+  });
+
+  it('gives up with RateLimitedError when the limit outlasts the retries', async () => {
+    const busy: [number, Record<string, string>, string] = [429, {}, ''];
+    const script = scripted([busy, busy, busy]);
+    server = await startTestServer(script.handler);
+    const { client } = createTestClient(server.url, { retry: { maxRetries: 2 } });
+    const error = await client.request({ method: 'GET', path: '/x' }).catch((e) => e);
+    expect(error).toBeInstanceOf(RateLimitedError);
+    expect(error.details).toMatchObject({ attempts: 3, limit: 'rate' });
+    await client.close();
+  });
+
+  it('pauses proactively when a successful answer says the rate window is used up', async () => {
+    server = await startTestServer((_request, response) => {
+      response.writeHead(200, { 'x-ratelimit-remaining': '0', 'x-ratelimit-towait-sec': '2' }).end('ok');
+    });
+    const { client, waits, metrics } = createTestClient(server.url);
+    await (await client.request({ method: 'GET', path: '/a' })).dump();
+    expect(waits).toEqual([]);
+    expect(client.limits().pausedUntil).toBeInstanceOf(Date);
+    await (await client.request({ method: 'GET', path: '/b' })).dump();
+    expect(waits).toHaveLength(1);
+    expect(waits[0]).toBeGreaterThan(1900);
+    expect(metrics.rateLimitWaits).toBe(1);
+    await client.close();
+  });
+
+  it('lowers its concurrency proactively to X-Concurrency-Limit-Limit', async () => {
+    let running = 0;
+    let peak = 0;
+    server = await startTestServer((_request, response) => {
+      running++;
+      peak = Math.max(peak, running);
+      response.writeHead(200, { 'x-concurrency-limit-limit': '1' });
+      setTimeout(() => {
+        running--;
+        response.end('ok');
+      }, 15);
+    });
+    const { client } = createTestClient(server.url, { maxConcurrency: 4 });
+    await (await client.request({ method: 'GET', path: '/first' })).text();
+    peak = 0;
+    await Promise.all(
+      Array.from({ length: 5 }, async () => (await client.request({ method: 'GET', path: '/x' })).text()),
+    );
+    expect(peak).toBe(1);
+    await client.close();
+  });
+});
