@@ -15,11 +15,13 @@ function tag(xml: string, name: string): string[] {
 
 describe('classic API v2', () => {
   let sim: RunningSimulator;
+  let clock = Date.parse('2024-05-01T12:00:00Z');
   beforeAll(async () => {
     sim = await startQualysSimulator({
       estate: { seed: 2, hosts: 16, policies: 3, controlsPerPolicy: 5 },
       classicRateLimit: false,
       reportLaunchDelayMs: 300,
+      now: () => clock,
     });
   });
   afterAll(() => sim.close());
@@ -208,8 +210,14 @@ describe('classic API v2', () => {
         await (await fetch(reportUrl(sim.url, `action=list&id=${id}`), { headers: classicHeaders })).text(),
         'STATE',
       )[0];
-    expect(['Submitted', 'Running']).toContain(await state());
-    await new Promise((resolve) => setTimeout(resolve, 350));
+    expect(await state()).toBe('Submitted');
+    clock += 150;
+    expect(await state()).toBe('Running');
+    const fetchRunning = await fetch(reportUrl(sim.url, `action=fetch&id=${id}`), {
+      headers: classicHeaders,
+    });
+    expect(fetchRunning.status).toBe(400);
+    clock += 150;
     expect(await state()).toBe('Finished');
     const fetched = await fetch(reportUrl(sim.url, `action=fetch&id=${id}`), { headers: classicHeaders });
     const rows = parseCsv(await fetched.text());
