@@ -104,14 +104,11 @@ export async function* readReport(
   const report = await selectReport(api, config, context, options);
   const previous = lastImportedReportId(request.state);
   if (previous === report.id && !request.force) {
-    const message = `Policy report ${report.id} ("${report.title}") was already imported; nothing to do. Use --force to import it again.`;
-    context.logger.info(message, { reportId: report.id });
-    yield {
-      stream: reportStream,
-      position: `report ${report.id}`,
-      warnings: [message],
-      progress: { stream: reportStream, done: 0, total: 0, unit: 'results' },
-    };
+    // No batch: a batch warning would mark the run partial, and there is nothing to store.
+    context.logger.warn(
+      `Policy report ${report.id} ("${report.title}") was already imported; nothing to do. Use --force to import it again.`,
+      { reportId: report.id },
+    );
     return;
   }
   context.logger.info('Importing policy report', {
