@@ -197,8 +197,6 @@ export class JsonArraySplitter {
   }
 }
 
-/** Any run of 16+ digits may be an integer beyond 2^53; only then pay for the reviver. */
-const longDigitRun = /\d{16}/;
 const integerSource = /^-?\d+$/;
 
 function keepLargeIntegersExact(_key: string, value: unknown, context?: { source?: string }): unknown {
@@ -213,11 +211,33 @@ function keepLargeIntegersExact(_key: string, value: unknown, context?: { source
   return value;
 }
 
+/** Top-level fields of a posture record that hold integer IDs. */
+const idFields = ['id', 'hostId', 'assetId', 'policyId', 'controlId', 'technologyId', 'networkId'] as const;
+
+function hasUnsafeId(record: Record<string, unknown>): boolean {
+  for (const field of idFields) {
+    const value = record[field];
+    if (typeof value === 'number' && !Number.isSafeInteger(value) && Number.isInteger(value)) return true;
+  }
+  return false;
+}
+
 /**
- * Parses one element. Integers that do not fit a double exactly (posture record IDs can) come
- * back as their exact decimal string; everything else is plain `JSON.parse`.
+ * Parses one element with plain `JSON.parse`. Posture record IDs can exceed 2^53, where a double
+ * loses digits; when an ID field came back as such a number, the element is parsed again with
+ * a reviver that reads those integers from the JSON source text, so they arrive as their exact
+ * decimal string. (Checking the few ID fields after the fact is far cheaper than scanning every
+ * element's text for long digit runs.)
  */
 export function parseJsonElement(text: string): unknown {
-  if (!longDigitRun.test(text)) return JSON.parse(text);
-  return JSON.parse(text, keepLargeIntegersExact as (key: string, value: unknown) => unknown);
+  const value: unknown = JSON.parse(text);
+  if (
+    value !== null &&
+    typeof value === 'object' &&
+    !Array.isArray(value) &&
+    hasUnsafeId(value as Record<string, unknown>)
+  ) {
+    return JSON.parse(text, keepLargeIntegersExact as (key: string, value: unknown) => unknown);
+  }
+  return value;
 }

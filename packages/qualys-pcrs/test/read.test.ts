@@ -136,14 +136,16 @@ describe('qualys-pcrs read() against the simulator', () => {
     const active = activePolicyIds(estate);
     const gone = active[1] as string;
     // The policy was deleted between the policy list and hostids: Qualys answers 200 with an error element.
-    const proxy = await startRewritingProxy(simulator.url, (body) => ({
-      status: 200,
-      body: (body as Array<{ policyId: string }>).map((entry) =>
-        entry.policyId === gone
-          ? { ...entry, hostIds: [], error: 'Error: Compliance Policy does not exist.' }
-          : entry,
-      ),
-    }));
+    const proxy = await startRewritingProxy(simulator.url, {
+      hostIds: (body) => ({
+        status: 200,
+        body: (body as Array<{ policyId: string }>).map((entry) =>
+          entry.policyId === gone
+            ? { ...entry, hostIds: [], error: 'Error: Compliance Policy does not exist.' }
+            : entry,
+        ),
+      }),
+    });
     try {
       const { batches, error } = await readAll(configFor(proxy.url));
       expect(error).toBeUndefined();
@@ -179,18 +181,20 @@ describe('qualys-pcrs read() against the simulator', () => {
   it('issue 4: a hostids 400 fails naming the policies and the Qualys code and text', async () => {
     simulator = await startSimulator();
     const active = activePolicyIds(simulator.state.estate);
-    const proxy = await startRewritingProxy(simulator.url, () => ({
-      status: 400,
-      body: [
-        {
-          response: {
-            datetime: '2021-10-28T13:29:06Z',
-            code: 1905,
-            text: 'parameter policy_ids has invalid value: 4199751a (Invalid value: 4199751a)',
+    const proxy = await startRewritingProxy(simulator.url, {
+      hostIds: () => ({
+        status: 400,
+        body: [
+          {
+            response: {
+              datetime: '2021-10-28T13:29:06Z',
+              code: 1905,
+              text: 'parameter policy_ids has invalid value: 4199751a (Invalid value: 4199751a)',
+            },
           },
-        },
-      ],
-    }));
+        ],
+      }),
+    });
     try {
       const { error } = await readAll(configFor(proxy.url));
       expect(error).toMatchObject({ name: 'BadResponseError' });
@@ -201,16 +205,37 @@ describe('qualys-pcrs read() against the simulator', () => {
     }
   });
 
-  it('issue 4: keeps posture ids as exact strings', async () => {
+  it('issue 4: keeps posture ids beyond 2^53 exact as strings, from a plain (not gzip) body', async () => {
     simulator = await startSimulator();
-    const { batches } = await readAll(configFor(simulator.url));
-    const violations = batches.flatMap((batch) => batch.violations ?? []);
-    expect(violations.length).toBeGreaterThan(0);
-    for (const violation of violations.slice(0, 50)) {
-      expect(typeof violation.uid).toBe('string');
-      expect(violation.uid).toMatch(/^\d+$/);
+    const estate = simulator.state.estate;
+    const active = activePolicyIds(estate);
+    // Prefix every posture id with 9000000 (e.g. 23006235045 -> 900000023006235045 > 2^53).
+    const proxy = await startRewritingProxy(simulator.url, {
+      postureInfoText: (text) => text.replace(/"id":\s*(\d+)/g, '"id":9000000$1'),
+    });
+    try {
+      const { batches, error } = await readAll(configFor(proxy.url));
+      expect(error).toBeUndefined();
+      const expected = [...expectedFromEstate(estate, active).violations].map((id) => `9000000${id}`);
+      const got = [...distinctRecords(batches).violations];
+      expect(got.sort()).toEqual(expected.sort());
+      expect(got.every((id) => BigInt(id) > BigInt(Number.MAX_SAFE_INTEGER))).toBe(true);
+    } finally {
+      await proxy.close();
     }
-    expect(violations.some((violation) => Number(violation.uid) > 2 ** 31)).toBe(true);
+  });
+
+  it('issue 4: a record that cannot be mapped becomes a reject naming its position; the rest is stored', async () => {
+    simulator = await startSimulator({ faults: [{ endpoint: 'postureInfo', kind: 'malformedRecord' }] });
+    const estate = simulator.state.estate;
+    const { batches, error } = await readAll(configFor(simulator.url));
+    expect(error).toBeUndefined();
+    const rejects = batches.flatMap((batch) => batch.rejects ?? []);
+    expect(rejects).toHaveLength(1);
+    expect(rejects[0]?.position).toMatch(/^postureInfo policy \d+ hosts 1\.\.\d+ of \d+ record 1$/);
+    expect(distinctRecords(batches).violations.size).toBe(
+      estate.postureRecordCount(activePolicyIds(estate)) - 1,
+    );
   });
 
   it('issue 4: evidence on adds evidence and cause of failure', async () => {

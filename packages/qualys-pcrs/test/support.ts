@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
 import type { ConnectorContext, ReadRequest, RecordBatch } from '@posturesync/core';
 import { SecretRedactor } from '@posturesync/core';
 import { captureLogger, createTestContext } from '@posturesync/core/testing';
@@ -123,14 +124,21 @@ export interface RewritingProxy {
   close(): Promise<void>;
 }
 
+export interface ProxyRewrites {
+  /** Replaces a 200 hostids answer (parsed JSON) with another status and body. */
+  hostIds?: (body: unknown) => { status: number; body: unknown };
+  /** Rewrites a 200 postureInfo body (gunzipped text); the answer is sent as plain JSON. */
+  postureInfoText?: (text: string) => string;
+}
+
 /**
  * A loopback proxy in front of the simulator that passes every call through unchanged except
- * hostids, whose JSON it hands to `rewriteHostIds` (to model answers the simulator has no fault
- * for, e.g. a policy deleted between the policy list and hostids).
+ * the answers it is told to rewrite, to model what the simulator has no fault for (a policy
+ * deleted between the policy list and hostids, a 400, posture IDs beyond 2^53, plain bodies).
  */
 export async function startRewritingProxy(
   upstream: string,
-  rewriteHostIds: (body: unknown) => { status: number; body: unknown },
+  rewrites: ProxyRewrites,
 ): Promise<RewritingProxy> {
   const target = new URL(upstream);
   const server = createServer((incoming, outgoing) => {
@@ -143,7 +151,10 @@ export async function startRewritingProxy(
         headers: incoming.headers,
       },
       (answer) => {
-        if (!incoming.url?.includes('/posture/hostids') || answer.statusCode !== 200) {
+        const url = incoming.url ?? '';
+        const hostIds = url.includes('/posture/hostids') ? rewrites.hostIds : undefined;
+        const posture = url.includes('/posture/postureInfo') ? rewrites.postureInfoText : undefined;
+        if ((!hostIds && !posture) || answer.statusCode !== 200) {
           outgoing.writeHead(answer.statusCode ?? 502, answer.headers);
           answer.pipe(outgoing);
           return;
@@ -151,9 +162,18 @@ export async function startRewritingProxy(
         const chunks: Buffer[] = [];
         answer.on('data', (chunk: Buffer) => chunks.push(chunk));
         answer.on('end', () => {
-          const rewritten = rewriteHostIds(JSON.parse(Buffer.concat(chunks).toString('utf8')));
-          const body = JSON.stringify(rewritten.body);
-          outgoing.writeHead(rewritten.status, {
+          const raw = Buffer.concat(chunks);
+          const text = (raw[0] === 0x1f && raw[1] === 0x8b ? gunzipSync(raw) : raw).toString('utf8');
+          let status = 200;
+          let body: string;
+          if (hostIds) {
+            const rewritten = hostIds(JSON.parse(text));
+            status = rewritten.status;
+            body = JSON.stringify(rewritten.body);
+          } else {
+            body = (posture as (text: string) => string)(text);
+          }
+          outgoing.writeHead(status, {
             'content-type': 'application/json',
             'content-length': Buffer.byteLength(body),
           });
