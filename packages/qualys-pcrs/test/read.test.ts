@@ -272,6 +272,15 @@ describe('qualys-pcrs auth, limits and failures', () => {
     expect(distinctRecords(batches).violations.size).toBe(estate.postureRecordCount(activePolicyIds(estate)));
   });
 
+  it('issue 4: short-lived tokens are renewed during a long sync without failing it', async () => {
+    simulator = await startSimulator({ tokenTtlMs: 400, latencyMs: 40 });
+    const estate = simulator.state.estate;
+    const { batches, error } = await readAll(configFor(simulator.url, { batchSize: 3 }));
+    expect(error).toBeUndefined();
+    expect(simulator.state.stats.authCalls).toBeGreaterThanOrEqual(2);
+    expect(distinctRecords(batches).violations.size).toBe(estate.postureRecordCount(activePolicyIds(estate)));
+  });
+
   it('issue 4: an expired token on concurrent calls is refreshed once and retried with the new token', async () => {
     simulator = await startSimulator({
       faults: [{ endpoint: 'postureInfo', kind: 'expireToken', afterCalls: 2 }],
