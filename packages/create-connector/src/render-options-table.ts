@@ -16,12 +16,13 @@ function code(text: string): string {
   return `\`${cell(text)}\``;
 }
 
-/** Length in code points, which is how biome measures Markdown table cells. */
+/** Length in code points (what Markdown formatters use to align table cells). */
 const width = (text: string) => [...text].length;
 
 /**
- * Lays a table out the way `biome format` does (every column padded to its widest cell,
- * at least 3), so the generated README passes the formatter check unchanged.
+ * Lays a table out the way Markdown formatters (biome, prettier) do: every column padded to
+ * its widest cell, at least 3, so the README reads well as plain text and a formatter run
+ * over it changes nothing.
  */
 export function markdownTable(rows: readonly (readonly string[])[]): string {
   const [head, ...body] = rows;

@@ -13,7 +13,7 @@ const option = (overrides: Partial<ConfigOption>): ConfigOption => ({
 });
 
 describe('markdownTable', () => {
-  it('pads every column to its widest cell (at least 3), as biome formats Markdown tables', () => {
+  it('pads every column to its widest cell (at least 3), as Markdown formatters align tables', () => {
     expect(
       markdownTable([
         ['a', 'bb'],

@@ -15,16 +15,19 @@ import { createTestContext } from './test-context.ts';
 
 type MaybePromise<T> = T | Promise<T>;
 
-/** What a connector's `setup` returns: a running fake source and ways to make it misbehave. */
-export interface ConformanceSource<TConfig> {
-  /** A valid config (input form; the kit parses it with the schema) pointing at the fake source. */
-  config: TConfig;
+/**
+ * What a connector's `setup` returns: a running fake source and ways to make it misbehave.
+ * Configs are in the schema's input form (defaults may be left out); the kit parses them.
+ */
+export interface ConformanceSource<TInput> {
+  /** A valid config pointing at the fake source. */
+  config: TInput;
   teardown: () => Promise<void>;
   failures?: {
     /** A config the source rejects with 401 / a login failure. */
-    badCredentials?: () => MaybePromise<TConfig>;
+    badCredentials?: () => MaybePromise<TInput>;
     /** A config pointing at nothing (e.g. a closed loopback port), with retries kept short. */
-    unreachable?: () => MaybePromise<TConfig>;
+    unreachable?: () => MaybePromise<TInput>;
     /**
      * Arms a fault that kills the next sync's read midway, after at least one checkpointed
      * batch. May return a cleanup that disarms it; a one-shot fault needs none.
@@ -33,14 +36,18 @@ export interface ConformanceSource<TConfig> {
   };
 }
 
-export interface ConformanceOptions<TConfig> {
+/**
+ * `TConfig` is the definition's (parsed) config type; `TInput` the schema's input type
+ * (`z.input<typeof schema>`), which setup may return so defaults need not be spelled out.
+ */
+export interface ConformanceOptions<TConfig, TInput = TConfig> {
   definition: ConnectorDefinition<TConfig>;
   /** Starts the fake source (e.g. the simulator on 127.0.0.1) and returns a config pointing at it. */
-  setup: () => Promise<ConformanceSource<TConfig>>;
+  setup: () => Promise<ConformanceSource<TInput>>;
   /** Configs the schema must reject, each with the key path the error must name (`''` for the root). */
   invalidConfigs: ReadonlyArray<{ name: string; config: unknown; expectPath: string }>;
   /** The secret values in a config (passwords, tokens); they must never appear in any output. */
-  secretValues: (config: TConfig) => string[];
+  secretValues: (config: TInput) => string[];
   /**
    * How a killed sync recovers. `checkpoint` (default): the connector checkpoints during a
    * read, so the next run resumes the interrupted generation (`resumed: true`). `restart`:
@@ -73,14 +80,16 @@ export function errorText(error: unknown, depth = 0): string {
  * Registers the conformance suite for one connector: call it at the top level of a vitest
  * test file (`test/conformance.test.ts`). See CONTRIBUTING.md, "The conformance kit".
  */
-export function describeConnectorConformance<TConfig>(options: ConformanceOptions<TConfig>): void {
+export function describeConnectorConformance<TConfig, TInput = TConfig>(
+  options: ConformanceOptions<TConfig, TInput>,
+): void {
   const { definition } = options;
   const schema = definition.configSchema as z.ZodType<TConfig>;
   const evidence: Evidence = { logs: [], errors: [], batches: [], databases: [], secrets: new Set() };
-  let source: ConformanceSource<TConfig> | undefined;
+  let source: ConformanceSource<TInput> | undefined;
   let fullReadBatches = 0;
 
-  const parseConfig = (input: TConfig): TConfig => {
+  const parseConfig = (input: TInput): TConfig => {
     for (const secret of options.secretValues(input)) evidence.secrets.add(secret);
     const parsed = schema.safeParse(input);
     if (!parsed.success) {
@@ -90,12 +99,12 @@ export function describeConnectorConformance<TConfig>(options: ConformanceOption
     }
     return parsed.data;
   };
-  const requireSource = (): ConformanceSource<TConfig> => {
+  const requireSource = (): ConformanceSource<TInput> => {
     if (!source) throw new Error('setup() did not complete; see the beforeAll error above');
     return source;
   };
   /** Creates a connector with its own capturing logger, runs `use`, closes it, keeps the logs. */
-  const withConnector = async <T>(config: TConfig, use: (connector: Connector) => Promise<T>): Promise<T> => {
+  const withConnector = async <T>(config: TInput, use: (connector: Connector) => Promise<T>): Promise<T> => {
     const captured = captureLogger();
     const connector = definition.create(parseConfig(config), createTestContext(captured));
     try {
@@ -108,7 +117,7 @@ export function describeConnectorConformance<TConfig>(options: ConformanceOption
   /** One runSync into `store`; returns the summary, or the error plus the summary of the failed run. */
   const sync = async (
     store: Store,
-    config: TConfig,
+    config: TInput,
   ): Promise<{ summary: SyncRunSummary | undefined; error: unknown }> => {
     const captured = captureLogger();
     let summary: SyncRunSummary | undefined;
@@ -134,7 +143,7 @@ export function describeConnectorConformance<TConfig>(options: ConformanceOption
     }
     return { summary, error };
   };
-  const syncOk = async (store: Store, config: TConfig): Promise<SyncRunSummary> => {
+  const syncOk = async (store: Store, config: TInput): Promise<SyncRunSummary> => {
     const { summary, error } = await sync(store, config);
     if (error !== undefined || !summary) {
       throw new Error(`runSync failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -152,7 +161,7 @@ export function describeConnectorConformance<TConfig>(options: ConformanceOption
     }
   };
 
-  const expectFailure = async (config: TConfig, use: (connector: Connector) => Promise<unknown>) => {
+  const expectFailure = async (config: TInput, use: (connector: Connector) => Promise<unknown>) => {
     let failure: unknown;
     await withConnector(config, async (connector) => {
       try {
