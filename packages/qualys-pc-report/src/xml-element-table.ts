@@ -1,4 +1,4 @@
-import { policyReportXmlElements as names } from '@posturesync/qualys-simulator';
+import { policyReportXmlElements as names } from '@posturesync/qualys-formats';
 import type { ControlField, HeaderField, HostField, PolicyField, ResultField } from './report-records.ts';
 
 /**

@@ -1,3 +1,4 @@
+export { policyReportXmlElements, policyReportXmlPaths } from '@posturesync/qualys-formats';
 export { createQualysHandlers } from './create-qualys-handlers.ts';
 export {
   createEstate,
@@ -38,7 +39,6 @@ export {
   policyReportCsvSummaryColumns,
 } from './report/policy-report-csv.ts';
 export { generatePolicyReportXml } from './report/policy-report-xml.ts';
-export { policyReportXmlElements, policyReportXmlPaths } from './report/policy-report-xml-elements.ts';
 export { defaultReportSpecs, reportStateOf, resolveReportSpec, toSimReport } from './report/report-spec.ts';
 export { zipSingleEntry } from './report/zip-writer.ts';
 export {

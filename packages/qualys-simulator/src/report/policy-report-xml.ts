@@ -1,9 +1,9 @@
+import { policyReportXmlElements as names } from '@posturesync/qualys-formats';
 import { isoSeconds } from '../estate/dates.ts';
 import type { Estate, SimHost, SimResult } from '../estate/types.ts';
 import { cdataElement, element, escapeXml } from '../shared/xml.ts';
 import type { SimReport, SimReportSpec } from '../simulator-types.ts';
 import type { PolicyReportGenerateOptions } from './policy-report-csv.ts';
-import { policyReportXmlElements as names } from './policy-report-xml-elements.ts';
 import { toSimReport } from './report-spec.ts';
 import { computeReportStatistics, percent } from './report-statistics.ts';
 

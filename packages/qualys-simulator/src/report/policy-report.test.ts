@@ -1,9 +1,9 @@
+import { policyReportXmlElements } from '@posturesync/qualys-formats';
 import { describe, expect, it } from 'vitest';
 import { createEstate } from '../estate/create-estate.ts';
 import { parseEvidenceText } from './evidence-text.ts';
 import { generatePolicyReportCsv, policyReportCsvResultColumns } from './policy-report-csv.ts';
 import { generatePolicyReportXml } from './policy-report-xml.ts';
-import { policyReportXmlElements } from './policy-report-xml-elements.ts';
 
 async function collect(chunks: AsyncIterable<string>): Promise<string> {
   let text = '';

@@ -1,6 +1,7 @@
 /**
  * Element names of the simulated Policy Report XML. The real DTD is not public (wire spec
- * B.6); this is the best-known structure from spec/mappings.md. Connectors should import
+ * B.6); this is the best-known structure from spec/mappings.md. The simulator writes it and the
+ * qualys-pc-report connector reads it; both import
  * this table rather than repeat the names, so a correction lands in one place.
  *
  * Layout (group by host):

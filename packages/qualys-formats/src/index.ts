@@ -1,0 +1,1 @@
+export { policyReportXmlElements, policyReportXmlPaths } from './policy-report-xml-elements.ts';
