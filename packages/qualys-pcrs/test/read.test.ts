@@ -225,6 +225,25 @@ describe('qualys-pcrs read() against the simulator', () => {
     }
   });
 
+  it('issue 4: 204 and [] postureInfo answers are empty results, not errors', async () => {
+    simulator = await startSimulator();
+    const active = activePolicyIds(simulator.state.estate);
+    let call = 0;
+    const proxy = await startRewritingProxy(simulator.url, {
+      postureInfoText: () => (call++ % 2 === 0 ? null : ' [ ] '),
+    });
+    try {
+      const { batches, error } = await readAll(configFor(proxy.url));
+      expect(error).toBeUndefined();
+      expect(call).toBe(active.length);
+      expect(distinctRecords(batches).violations.size).toBe(0);
+      const scopes = batches.flatMap((batch) => batch.completedScopes ?? []).map((scope) => scope.policyUid);
+      expect(scopes.sort()).toEqual([...active].sort());
+    } finally {
+      await proxy.close();
+    }
+  });
+
   it('issue 4: a record that cannot be mapped becomes a reject naming its position; the rest is stored', async () => {
     simulator = await startSimulator({ faults: [{ endpoint: 'postureInfo', kind: 'malformedRecord' }] });
     const estate = simulator.state.estate;

@@ -127,8 +127,8 @@ export interface RewritingProxy {
 export interface ProxyRewrites {
   /** Replaces a 200 hostids answer (parsed JSON) with another status and body. */
   hostIds?: (body: unknown) => { status: number; body: unknown };
-  /** Rewrites a 200 postureInfo body (gunzipped text); the answer is sent as plain JSON. */
-  postureInfoText?: (text: string) => string;
+  /** Rewrites a 200 postureInfo body (gunzipped text); sent as plain JSON, or as 204 for null. */
+  postureInfoText?: (text: string) => string | null;
 }
 
 /**
@@ -171,7 +171,13 @@ export async function startRewritingProxy(
             status = rewritten.status;
             body = JSON.stringify(rewritten.body);
           } else {
-            body = (posture as (text: string) => string)(text);
+            const rewritten = (posture as (text: string) => string | null)(text);
+            if (rewritten === null) {
+              outgoing.writeHead(204);
+              outgoing.end();
+              return;
+            }
+            body = rewritten;
           }
           outgoing.writeHead(status, {
             'content-type': 'application/json',
