@@ -4,7 +4,7 @@
  * same width as the sync stored.
  */
 import { createReadStream } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { gunzipSync } from 'node:zlib';
 import { serveChildJob } from './child-process.ts';
@@ -84,10 +84,7 @@ async function parseCsv(file: string): Promise<{ items: number; bytes: number }>
   const parse = loadCsvParse();
   const parser = parse({ bom: true, relax_quotes: true, relax_column_count: true, skip_empty_lines: true });
   const source = createReadStream(file, { highWaterMark: 256 * 1024 });
-  let bytes = 0;
-  source.on('data', (chunk) => {
-    bytes += chunk.length;
-  });
+  const { size: bytes } = await stat(file);
   let items = 0;
   const counting = (async () => {
     for await (const _row of parser) items++;

@@ -51,6 +51,10 @@ export interface SyncMeasurement extends ProcessMeasurement {
   rateLimitWaitMs: number;
   bytesReceived: number;
   warningCount: number;
+  /** Distinct violation rows stored (counts.violations also counts rows re-sent after a retry). */
+  storedViolations: number;
+  /** The first warnings of the run, to explain retries. */
+  warnings: string[];
   server: ServerCounts;
 }
 
@@ -60,6 +64,9 @@ export interface FloorMeasurement {
   /** One prepared INSERT of the same number of rows of the same width, one transaction. */
   insertMs: number;
   floorMs: number;
+  /** CPU time (user + system) of the two floor passes. */
+  decodeParseCpuMs: number;
+  insertCpuMs: number;
   /** Elements the parse pass saw (records for PCRS; XML elements or CSV rows for reports). */
   parsedItems: number;
   rowsInserted: number;

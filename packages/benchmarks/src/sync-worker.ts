@@ -41,12 +41,14 @@ export interface SyncJobResult {
   errorMessage: string | null;
   /** Average characters of the sampled violation rows (all columns). */
   rowBytes: number;
+  /** Distinct violation rows in the database afterwards (re-sent rows are counted once). */
+  storedViolations: number;
 }
 
 async function syncOnce<TConfig>(
   definition: ConnectorDefinition<TConfig>,
   input: SyncJobInput,
-): Promise<Omit<SyncJobResult, 'rowBytes'>> {
+): Promise<Omit<SyncJobResult, 'rowBytes' | 'storedViolations'>> {
   const redactor = new SecretRedactor();
   const warnings: string[] = [];
   const logger = createLogger({
@@ -90,15 +92,18 @@ async function syncOnce<TConfig>(
   }
 }
 
-function sampleRows(databasePath: string, rows: number): RowSample {
+function inspectDatabase(databasePath: string, rows: number): { sample: RowSample; stored: number } {
   const Database = loadSqlite();
   const database = new Database(databasePath, { readonly: true });
   try {
+    const { stored } = database.prepare('SELECT count(*) AS stored FROM violations').get() as {
+      stored: number;
+    };
     const objects = database
       .prepare(`SELECT * FROM violations LIMIT ${Math.max(1, Math.floor(rows))}`)
       .all() as Array<Record<string, unknown>>;
     const columns = Object.keys(objects[0] ?? {});
-    return { columns, rows: objects.map((row) => columns.map((column) => row[column])) };
+    return { sample: { columns, rows: objects.map((row) => columns.map((column) => row[column])) }, stored };
   } finally {
     database.close();
   }
@@ -109,11 +114,7 @@ serveChildJob<SyncJobInput, SyncJobResult>(async (input) => {
     input.connector === 'qualys-pcrs'
       ? await syncOnce(qualysPcrsConnector, input)
       : await syncOnce(qualysPcReportConnector, input);
-  let rowBytes = 0;
-  if (input.sample) {
-    const sample = sampleRows(input.databasePath, input.sample.rows);
-    rowBytes = averageRowBytes(sample);
-    await writeFile(input.sample.file, JSON.stringify(sample));
-  }
-  return { ...result, rowBytes };
+  const { sample, stored } = inspectDatabase(input.databasePath, input.sample?.rows ?? 1);
+  if (input.sample) await writeFile(input.sample.file, JSON.stringify(sample));
+  return { ...result, rowBytes: averageRowBytes(sample), storedViolations: stored };
 });
