@@ -117,7 +117,8 @@ describe('PostureRecordMapper', () => {
     });
     expect(violation?.raw).not.toHaveProperty('rationale');
     expect(violation?.raw).not.toHaveProperty('controlStatement');
-    expect(violation?.raw).toMatchObject({ currentBatch: 3, osCpe: sample.osCpe });
+    expect(violation?.raw).toMatchObject({ currentBatch: 3, netBios: 'IKGI-13P', hostId: 609153601 });
+    expect(violation?.raw).not.toHaveProperty('osCpe');
   });
 
   it('emits each host and definition once per run', () => {

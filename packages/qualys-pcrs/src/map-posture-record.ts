@@ -188,6 +188,20 @@ export class PostureRecordMapper {
       criticality: _criticality,
       evidence,
       causeOfFailure,
+      // Host attributes repeat on every record of a host; they live on the Host row (and its raw).
+      ip: _ip,
+      trackingMethod: _trackingMethod,
+      os: _os,
+      osCpe: _osCpe,
+      domainName: _domainName,
+      dns: _dns,
+      qgHostid: _qgHostid,
+      networkId: _networkId,
+      networkName: _networkName,
+      complianceLastScanDate: _complianceLastScanDate,
+      customerUuid: _customerUuid,
+      customerId: _customerId,
+      assetId: _assetId,
       ...raw
     } = r;
     const status = normalizeStatus(typeof r.status === 'string' ? r.status : null);
