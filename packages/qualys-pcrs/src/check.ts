@@ -1,5 +1,5 @@
 import type { CheckResult, HttpClient } from '@posturesync/core';
-import { isPostureSyncError, TransientError } from '@posturesync/core';
+import { TransientError } from '@posturesync/core';
 import type { PcrsApiVersion } from './api-version.ts';
 import type { GatewayToken } from './auth.ts';
 import { policyComplianceModule } from './auth.ts';
@@ -57,6 +57,5 @@ function withGatewayContext(error: unknown, gatewayUrl: string): unknown {
       { cause: error, details: error.details },
     );
   }
-  if (isPostureSyncError(error)) return error;
   return error;
 }
