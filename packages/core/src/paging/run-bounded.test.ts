@@ -11,22 +11,35 @@ async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
 
 describe('runBounded', () => {
   it('runs at most N workers at once and yields results in completion order', async () => {
+    const gates = new Map<number, () => void>();
     let running = 0;
     let peak = 0;
-    const durations = [40, 5, 25, 5, 10, 5];
-    const results = await collect(
-      runBounded(durations, 2, async (ms, index) => {
-        running++;
-        peak = Math.max(peak, running);
-        await delay(ms);
-        running--;
-        return index;
-      }),
-    );
+    const generator = runBounded([0, 1, 2, 3], 2, async (item) => {
+      running++;
+      peak = Math.max(peak, running);
+      await new Promise<void>((resolve) => gates.set(item, resolve));
+      running--;
+      return item * 10;
+    });
+    const take = () => generator.next();
+    const finish = async (item: number) => {
+      while (!gates.has(item)) await delay(1);
+      gates.get(item)?.();
+    };
+    const first = take();
+    await finish(1);
+    expect((await first).value).toBe(10);
+    const second = take();
+    await finish(2);
+    expect((await second).value).toBe(20);
+    const third = take();
+    await finish(0);
+    expect((await third).value).toBe(0);
+    const fourth = take();
+    await finish(3);
+    expect((await fourth).value).toBe(30);
+    expect((await take()).done).toBe(true);
     expect(peak).toBe(2);
-    expect([...results].sort()).toEqual([0, 1, 2, 3, 4, 5]);
-    expect(results[0]).toBe(1);
-    expect(results.at(-1)).not.toBe(5);
   });
 
   it('does not run ahead of a slow consumer', async () => {
