@@ -94,7 +94,9 @@ describe('rendering', () => {
     };
     const markdown = renderResultsMarkdown(results);
     expect(markdown).toContain('2 x Test CPU');
-    expect(markdown).toMatch(/\| pcrs-1m +\| 1\.00M +\| 40 MiB +\| 25k +\| 50k +\| 83k +\| 30% +\| 60% /);
+    expect(markdown).toMatch(
+      /\| pcrs-1m +\| 1\.00M +\| 40 MiB +\| 25k +\| 50k +\| 83k +\| 30% +\| 60% +\| 66% /,
+    );
     expect(markdown).toMatch(/\| pcrs-1m +\| 40k +\| 42 +\| 10\.5 +\| 166 +\| 41\.5 +\|/);
     expect(markdown).toMatch(/live simulator +\| >= 50% +\| 30% +\| MISS/);
     expect(markdown).toMatch(/replayed responses.*\| >= 50% +\| 60% +\| PASS/);

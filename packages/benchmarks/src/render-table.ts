@@ -38,7 +38,6 @@ function throughput(run: SyncMeasurement | undefined): string {
 
 function scenarioRow(scenario: ScenarioResult): string[] {
   const { live, replay, floor } = scenario;
-  const main = replay ?? live;
   return [
     scenario.name,
     formatCount(scenario.records),
@@ -48,9 +47,10 @@ function scenarioRow(scenario: ScenarioResult): string[] {
     floor ? formatCount((scenario.records * 1000) / floor.floorMs) : '-',
     ratio(scenario.floorRatio?.live),
     ratio(scenario.floorRatio?.replay),
+    ratio(scenario.floorRatio?.cpu),
     `${seconds(live.wallMs)}${replay ? ` / ${seconds(replay.wallMs)}` : ''}`,
     `${seconds(live.cpuMs)}${replay ? ` / ${seconds(replay.cpuMs)}` : ''}`,
-    `${(main.peakRssBytes / 2 ** 20).toFixed(0)}`,
+    `${(Math.max(live.peakRssBytes, replay?.peakRssBytes ?? 0) / 2 ** 20).toFixed(0)}`,
     String(live.server.total),
     String(live.retries),
     `${live.server.rateLimited429}/${live.server.conflicts409}`,
@@ -68,6 +68,7 @@ export function renderScenarioTable(scenarios: readonly ScenarioResult[]): strin
       'rec/s floor',
       'live/floor',
       'replay/floor',
+      'CPU floor/replay',
       'wall s (live / replay)',
       'sync CPU s (live / replay)',
       'peak RSS MiB',
