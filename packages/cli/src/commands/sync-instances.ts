@@ -3,7 +3,7 @@ import type { ResolvedConnector } from '../config/resolve-connector.ts';
 import type { CliContext } from '../context.ts';
 import { runSync, type SyncRunSummary } from '../engine.ts';
 import { type ExitCode, exitCodeForError, exitCodeForErrorCode, exitCodes } from '../exit-codes.ts';
-import { describeError } from '../output/report-error.ts';
+import { describeError, internalErrorCode } from '../output/report-error.ts';
 import { createLogProgress, createTerminalProgress, type ProgressListener } from '../output/sync-progress.ts';
 import type { InstanceOutcome } from '../output/sync-summary.ts';
 
@@ -72,7 +72,7 @@ export async function syncInstances(
             summary.errorCode === null && summary.errorMessage === null
               ? null
               : {
-                  code: summary.errorCode ?? 'PS_ERR_INTERNAL',
+                  code: summary.errorCode ?? internalErrorCode,
                   message: context.redactor.redact(summary.errorMessage ?? ''),
                   details: {},
                 },

@@ -1,8 +1,8 @@
-import { isPostureSyncError, type SecretRedactor } from '@posturesync/core';
+import { errorCodes, isPostureSyncError, type SecretRedactor } from '@posturesync/core';
 import type { Colors } from './color.ts';
 
 /** Label for errors that are not PostureSyncErrors (bugs); they exit with code 1. */
-export const internalErrorCode = 'PS_ERR_INTERNAL';
+export const internalErrorCode = errorCodes.unexpected;
 
 export interface ErrorReport {
   code: string;

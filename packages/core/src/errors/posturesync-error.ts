@@ -14,6 +14,10 @@ export const errorCodes = {
   notFound: 'PS_ERR_NOT_FOUND',
   lockHeld: 'PS_ERR_LOCK_HELD',
   store: 'PS_ERR_STORE',
+  /** Not raised as a class: recorded for errors that are not PostureSyncErrors (bugs). */
+  unexpected: 'PS_ERR_UNEXPECTED',
+  /** Not raised as a class: recorded on a run whose process died (kill -9, power loss). */
+  processDied: 'PS_ERR_PROCESS_DIED',
 } as const;
 
 export type ErrorCode = (typeof errorCodes)[keyof typeof errorCodes];

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { errorCodes } from '../errors/index.ts';
 import type { CreateRunInput, FinishRunInput, RunProgress, SyncOutcome, SyncRunRecord } from './types.ts';
 
 export interface SyncRunRow {
@@ -160,7 +161,7 @@ export class SyncRunRepository {
     if (rows.length === 0) return [];
     this.#db
       .prepare(
-        `UPDATE sync_runs SET outcome = 'failed', finished_at = ?, error_code = 'PS_ERR_PROCESS_DIED',
+        `UPDATE sync_runs SET outcome = 'failed', finished_at = ?, error_code = '${errorCodes.processDied}',
            error_message = 'process died: the run was interrupted (killed, crashed or power lost) before it finished'
          WHERE outcome = 'running'`,
       )

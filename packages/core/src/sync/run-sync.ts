@@ -5,7 +5,7 @@ import type {
   ConnectorDefinition,
   ConnectorState,
 } from '../connector/connector.ts';
-import { CancelledError, isPostureSyncError } from '../errors/index.ts';
+import { CancelledError, errorCodes, isPostureSyncError } from '../errors/index.ts';
 import { createMetrics, type HttpClientMetrics } from '../http/types.ts';
 import type { Logger } from '../log/logger.ts';
 import type { SecretRedactor } from '../log/redact.ts';
@@ -38,7 +38,7 @@ export interface RunSyncOptions<TConfig = unknown> {
 /** Warnings kept in full on the run row; the count stays exact. */
 export const maxStoredWarnings = 100;
 
-const unexpectedErrorCode = 'PS_ERR_UNEXPECTED';
+const unexpectedErrorCode = errorCodes.unexpected;
 
 function scopeKey(scope: CompletedScope): string {
   return JSON.stringify([scope.policyUid, scope.hostUids ?? null, scope.network ?? null]);
