@@ -113,7 +113,7 @@ export const qualysPcrsConfigSchema = z
       .min(0)
       .default(60)
       .describe(
-        'An incremental sync asks for hosts scanned since the previous successful sync started, minus this margin.',
+        'An incremental sync asks each policy for hosts scanned since its last complete sync started, minus this margin.',
       ),
     tlsVerify: z
       .boolean()

@@ -9,19 +9,13 @@ import type {
 } from '@posturesync/core';
 import { CancelledError } from '@posturesync/core';
 import { BatchChannel } from './batch-channel.ts';
-import {
-  type PcrsRunState,
-  type PcrsState,
-  parsePcrsState,
-  postureBatchKey,
-  toConnectorState,
-  toQualysDate,
-} from './checkpoint-state.ts';
+import { type PcrsState, parsePcrsState, postureBatchKey, toConnectorState } from './checkpoint-state.ts';
 import type { QualysPcrsConfig } from './config-schema.ts';
 import { type MappedRecords, PostureRecordMapper } from './map-posture-record.ts';
 import { fetchHostIds, fetchPolicyList } from './pcrs-api.ts';
 import { type PostureJob, postureJobLabel, streamPostureCall } from './posture-call.ts';
 import { retryWholeCall } from './retry-call.ts';
+import { describePlan, hostIdsGroups, nextWatermarks, planRun } from './run-plan.ts';
 import { selectPolicies } from './select-policies.ts';
 
 /** Violations (plus rejects) per emitted batch: large enough to amortise a transaction. */
@@ -57,25 +51,6 @@ function compareIds(left: string, right: string): number {
   return left.length - right.length || (left < right ? -1 : left > right ? 1 : 0);
 }
 
-/** Decides what this read covers: a resumed run, an incremental run or a full one. */
-export function planRun(
-  previous: PcrsState,
-  request: Pick<ReadRequest, 'full' | 'runStartedAt'>,
-  safetyMarginMinutes: number,
-): { run: PcrsRunState; mode: 'full' | 'incremental' | 'resume' } {
-  if (!request.full && previous.run !== null) return { run: previous.run, mode: 'resume' };
-  const watermark = previous.watermark === null ? Number.NaN : Date.parse(previous.watermark);
-  const incremental = !request.full && Number.isFinite(watermark);
-  return {
-    run: {
-      startedAt: request.runStartedAt,
-      lastScanDate: incremental ? toQualysDate(new Date(watermark - safetyMarginMinutes * 60_000)) : null,
-      completedBatchKeys: [],
-    },
-    mode: incremental ? 'incremental' : 'full',
-  };
-}
-
 function earlier(left: string, right: string): string {
   const a = Date.parse(left);
   const b = Date.parse(right);
@@ -103,25 +78,6 @@ export async function* readPosture(
 ): AsyncGenerator<RecordBatch> {
   const { client, config, logger, metrics } = options;
   const subBatchSize = options.subBatchSize ?? defaultSubBatchSize;
-  const previous = parsePcrsState(request.state);
-  const { run, mode } = planRun(previous, request, config.incrementalSafetyMarginMinutes);
-  const completed = new Set(run.completedBatchKeys);
-  const completedKeys = [...run.completedBatchKeys];
-  const snapshot = (): ConnectorState =>
-    toConnectorState({
-      version: 1,
-      watermark: previous.watermark,
-      run: { ...run, completedBatchKeys: completedKeys },
-    });
-  logger.info(
-    mode === 'resume'
-      ? `resuming the interrupted sync started ${run.startedAt}: ${completed.size} postureInfo calls are already stored`
-      : mode === 'incremental'
-        ? `incremental sync: hosts scanned since ${run.lastScanDate}`
-        : 'full sync: all hosts of the selected policies',
-    { mode, lastScanDate: run.lastScanDate },
-  );
-
   const retryOptions = { maxRetries: config.maxRetries, logger, metrics };
   const list = await retryWholeCall(
     () =>
@@ -135,6 +91,21 @@ export async function* readPosture(
   const selection = selectPolicies(list, config, options.sourceName);
   for (const warning of selection.warnings) logger.warn(warning);
   logger.info(`${selection.policies.length} of ${selection.listed} policies selected`);
+  const selectedIds = selection.policies.map((policy) => policy.uid);
+
+  // Planned once the selection is known: each policy has its own watermark and host filter.
+  const previous: PcrsState = parsePcrsState(request.state, selectedIds);
+  const plan = planRun(previous, selectedIds, request, config.incrementalSafetyMarginMinutes);
+  const { run, mode } = plan;
+  const completed = new Set(run.completedBatchKeys);
+  const completedKeys = [...run.completedBatchKeys];
+  const snapshot = (): ConnectorState =>
+    toConnectorState({
+      version: previous.version,
+      watermarks: previous.watermarks,
+      run: { ...run, completedBatchKeys: completedKeys },
+    });
+  logger.info(describePlan(plan), { mode, lastScanDates: run.lastScanDates });
   const policiesBatch: RecordBatch = {
     stream: 'policies',
     position: 'policy list',
@@ -169,11 +140,15 @@ export async function* readPosture(
     unit: 'requests',
   });
 
+  /** Policies whose hostids call and every postureInfo call were stored: their watermark may move. */
+  const completedPolicies = new Set<string>();
+
   /** The scope to close once a policy's every call is stored, exactly once. */
   const takeScope = (policyId: string): CompletedScope | null => {
     const entry = progress.get(policyId);
     if (!entry?.listed || entry.pending > 0 || entry.scopeTaken) return null;
     entry.scopeTaken = true;
+    completedPolicies.add(policyId);
     if (entry.rejects > 0) {
       logger.warn(
         `policy ${policyId}: ${entry.rejects} records were rejected, so no findings are closed for it`,
@@ -191,19 +166,21 @@ export async function* readPosture(
   };
 
   async function* listJobs(): AsyncGenerator<PostureJob> {
-    for (const group of slices(
-      selection.policies.map((policy) => policy.uid),
+    for (const { lastScanDate, policyIds: group } of hostIdsGroups(
+      selectedIds,
+      run.lastScanDates,
       config.policiesPerHostIdsCall,
     )) {
+      const groupLabel = `hostids policies ${group.join(',')}${lastScanDate === null ? '' : ` since ${lastScanDate}`}`;
       const entries = await retryWholeCall(
         () =>
           fetchHostIds(client, {
             version: config.apiVersion,
             policyIds: group,
-            lastScanDate: run.lastScanDate,
+            lastScanDate,
             signal: abort.signal,
           }),
-        { ...retryOptions, label: `hostids policies ${group.join(',')}`, signal: abort.signal },
+        { ...retryOptions, label: groupLabel, signal: abort.signal },
       );
       const byPolicy = new Map(entries.map((entry) => [entry.policyId, entry]));
       const warnings: string[] = [];
@@ -212,7 +189,7 @@ export async function* readPosture(
         const entry = byPolicy.get(policyId);
         if (!entry || entry.error !== null) {
           const reason = entry?.error ?? 'no entry for it in the hostids response';
-          const warning = `policy ${policyId}: hostids answered "${reason}"; its postures are skipped this run, the other policies go on`;
+          const warning = `policy ${policyId}: hostids answered "${reason}"; its postures are skipped this run and its watermark stays where it was, so the next sync asks again for everything it missed; the other policies go on`;
           logger.warn(warning);
           warnings.push(warning);
           continue;
@@ -224,7 +201,7 @@ export async function* readPosture(
           listed: false,
           scopeTaken: false,
           rejects: 0,
-          hostIds: run.lastScanDate === null ? null : hostIds,
+          hostIds: lastScanDate === null ? null : hostIds,
         };
         progress.set(policyId, state);
         callsKnown += hostSlices.length;
@@ -256,7 +233,7 @@ export async function* readPosture(
         await channel.offer(() => {
           const batch: RecordBatch = {
             stream: 'hostids',
-            position: `hostids policies ${group.join(',')}`,
+            position: groupLabel,
             progress: progressOf(),
           };
           if (warnings.length > 0) batch.warnings = warnings;
@@ -338,13 +315,19 @@ export async function* readPosture(
   }
 
   const watermark = earlier(run.startedAt, request.runStartedAt);
+  const held = selectedIds.filter((policyId) => !completedPolicies.has(policyId));
   logger.info(
-    `PCRS read complete: ${callsDone} postureInfo calls; next incremental sync starts from ${watermark}`,
+    `PCRS read complete: ${callsDone} postureInfo calls; ${completedPolicies.size} policies now have watermark ${watermark}` +
+      (held.length > 0 ? `; policies ${held.join(', ')} keep their earlier watermark (or none)` : ''),
   );
   yield {
     stream: 'postureInfo',
     position: 'end of sync',
-    checkpoint: toConnectorState({ version: 1, watermark, run: null }),
+    checkpoint: toConnectorState({
+      version: previous.version,
+      watermarks: nextWatermarks(previous.watermarks, completedPolicies, watermark),
+      run: null,
+    }),
     progress: { stream: 'postureInfo', done: callsDone, total: callsDone, unit: 'requests' },
   };
 }

@@ -48,7 +48,8 @@ describe('qualys-pcrs read() against the simulator', () => {
     const scopes = batches.flatMap((batch) => batch.completedScopes ?? []);
     expect(scopes.map((scope) => scope.policyUid).sort()).toEqual([...active].sort());
     expect(scopes.every((scope) => scope.hostUids === undefined)).toBe(true);
-    expect(batches.at(-1)?.checkpoint).toMatchObject({ watermark: expect.any(String), run: null });
+    const watermarks = Object.fromEntries(active.map((policyId) => [policyId, expect.any(String)]));
+    expect(batches.at(-1)?.checkpoint).toEqual({ version: 2, watermarks, run: null });
     expect(simulator.state.stats.authCalls).toBe(1);
   });
 
@@ -409,7 +410,11 @@ describe('qualys-pcrs auth, limits and failures', () => {
     const first = await readAll(configFor(running.url), readRequest({ runStartedAt: firstStart }));
     expect(first.error).toBeUndefined();
     const state = lastCheckpoint(first.batches);
-    expect(state).toMatchObject({ watermark: firstStart, run: null });
+    expect(state).toEqual({
+      version: 2,
+      watermarks: Object.fromEntries(active.map((policyId) => [policyId, firstStart])),
+      run: null,
+    });
 
     const member = estate.hostIdsForPolicy(active[0] as string);
     const rescanned = member.slice(0, 3);
