@@ -60,6 +60,15 @@ describe('JsonArraySplitter', () => {
     expect((error as JsonStreamError).elements).toBe(1);
   });
 
+  it('issue 6: refuses to buffer a record larger than the bound, whatever the chunking', () => {
+    const splitter = new JsonArraySplitter({ maxElementChars: 100 });
+    expect(splitter.push('[{"a":1},')).toEqual(['{"a":1}']);
+    splitter.push(`{"big":"${'x'.repeat(60)}`);
+    expect(() => splitter.push('x'.repeat(60))).toThrow(/a single record is larger than 100 characters/);
+    const whole = new JsonArraySplitter({ maxElementChars: 100 });
+    expect(whole.push(`[{"ok":"${'y'.repeat(80)}"}]`)).toHaveLength(1);
+  });
+
   it('rejects malformed framing with the character offset', () => {
     const splitter = new JsonArraySplitter();
     expect(() => splitter.push('[{"a":1} {"a":2}]')).toThrow(/expected "," or "]"/);

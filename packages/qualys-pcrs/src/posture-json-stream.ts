@@ -49,7 +49,15 @@ function describe(code: number): string {
   return JSON.stringify(String.fromCharCode(code));
 }
 
+/**
+ * A posture record is a few KB even with extended evidence; an element this large means a
+ * broken or hostile stream, and buffering it further would exhaust memory.
+ */
+export const defaultMaxElementChars = 64 * 1024 * 1024;
+
 export class JsonArraySplitter {
+  readonly #maxElementChars: number;
+  #pendingChars = 0;
   #state = START;
   #depth = 0;
   #inString = false;
@@ -59,6 +67,10 @@ export class JsonArraySplitter {
   #pieces: string[] = [];
   #offset = 0;
   #elements = 0;
+
+  constructor(options: { maxElementChars?: number } = {}) {
+    this.#maxElementChars = options.maxElementChars ?? defaultMaxElementChars;
+  }
 
   /** Complete elements so far. */
   get elements(): number {
@@ -112,6 +124,7 @@ export class JsonArraySplitter {
               this.#pieces.push(tail);
               out.push(this.#pieces.join(''));
               this.#pieces = [];
+              this.#pendingChars = 0;
             } else {
               out.push(tail);
             }
@@ -154,7 +167,12 @@ export class JsonArraySplitter {
     }
 
     if (state === ELEMENT) {
-      this.#pieces.push(elementStart <= 0 ? chunk : chunk.slice(elementStart));
+      const piece = elementStart <= 0 ? chunk : chunk.slice(elementStart);
+      this.#pendingChars += piece.length;
+      if (this.#pendingChars > this.#maxElementChars) {
+        this.#fail(`a single record is larger than ${this.#maxElementChars} characters`, length);
+      }
+      this.#pieces.push(piece);
       if (inString) {
         let back = length - 1;
         let backslashes = 0;

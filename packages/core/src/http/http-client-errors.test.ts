@@ -43,6 +43,25 @@ describe('HTTP client errors', () => {
     await client.close();
   });
 
+  it('issue 6: refuses to buffer a body larger than maxBufferedBytes, while the stream stays unbounded', async () => {
+    const chunk = 'x'.repeat(64 * 1024);
+    server = await startTestServer((_request, response) => {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      for (let index = 0; index < 32; index += 1) response.write(chunk);
+      response.end();
+    });
+    const { client } = createTestClient(server.url, { maxBufferedBytes: 1024 * 1024 });
+    const buffered = await client.request({ method: 'GET', path: '/hostids', label: 'hostids policy 1' });
+    const error = await buffered.text().catch((e) => e);
+    expect(error).toBeInstanceOf(BadResponseError);
+    expect(error.message).toContain('hostids policy 1: the response body is larger than 1048576 bytes');
+    const streamed = await client.request({ method: 'GET', path: '/hostids' });
+    let total = 0;
+    for await (const part of streamed.body) total += (part as Buffer).length;
+    expect(total).toBe(32 * chunk.length);
+    await client.close();
+  });
+
   it('other unexpected statuses are BadResponseErrors with status, label and a short body excerpt', async () => {
     server = await startTestServer((_request, response) => {
       response.writeHead(400, { 'content-type': 'text/xml' });

@@ -68,6 +68,8 @@ export interface HttpClientOptions {
    * sits out; a longer one fails at once with RateLimitedError saying when to retry. Default 15 min.
    */
   maxServerWaitMs?: number;
+  /** Largest body `text()`/`json()`/`bytes()` will buffer (default 256 MiB); stream `body` for bulk data. */
+  maxBufferedBytes?: number;
 }
 
 /** A snapshot of the limits the client currently applies (configured or announced by the server). */
@@ -472,6 +474,12 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
         source: raw.body,
         metrics,
         mapError: (error) => bodyError(error, context, signal),
+        tooLarge: (limit) =>
+          new BadResponseError(
+            `${context.label}: the response body is larger than ${limit} bytes, far more than this call ever returns; refusing to buffer it.`,
+            { details: redactDetails({ ...context, status, limitBytes: limit }) },
+          ),
+        ...(options.maxBufferedBytes === undefined ? {} : { maxBufferedBytes: options.maxBufferedBytes }),
         invalidJson: (text, cause) =>
           new BadResponseError(
             redactor.redact(

@@ -14,9 +14,20 @@ export interface ResponseParts {
   mapError: (error: unknown) => Error;
   /** Builds the BadResponseError for a body that is not what `json()` expects. */
   invalidJson: (excerpt: string, cause: unknown) => BadResponseError;
+  /** Builds the BadResponseError for a buffered body larger than `maxBufferedBytes`. */
+  tooLarge: (limit: number) => BadResponseError;
+  /**
+   * Upper bound for `bytes()`, `text()` and `json()`. Small answers (policy lists, host ID
+   * lists, error bodies) are buffered; a server that sends far more than any real answer must
+   * not exhaust memory. Bulk data is read from `body` as a stream and is not bounded here.
+   */
+  maxBufferedBytes?: number;
   /** Called exactly once when the body has ended, failed or been discarded. */
   onDone: () => void;
 }
+
+/** 256 MiB: ten times the largest host ID list a real subscription returns. */
+export const defaultMaxBufferedBytes = 256 * 1024 * 1024;
 
 /**
  * Wraps undici's body: counts bytes into the metrics, maps stream errors to PostureSyncErrors
@@ -51,9 +62,19 @@ export function createHttpResponse(parts: ResponseParts): HttpResponse {
   });
   source.pipe(body);
 
+  const maxBufferedBytes = parts.maxBufferedBytes ?? defaultMaxBufferedBytes;
   const bytes = async (): Promise<Buffer> => {
     const chunks: Buffer[] = [];
-    for await (const chunk of body) chunks.push(chunk as Buffer);
+    let total = 0;
+    for await (const chunk of body) {
+      const buffer = chunk as Buffer;
+      total += buffer.length;
+      if (total > maxBufferedBytes) {
+        body.destroy();
+        throw parts.tooLarge(maxBufferedBytes);
+      }
+      chunks.push(buffer);
+    }
     return Buffer.concat(chunks);
   };
   const text = async () => (await bytes()).toString('utf8');
