@@ -121,6 +121,25 @@ describe('parsePolicyReportCsv', () => {
     expect((error as Error).message).toMatch(/Policy report 42 is not valid CSV at CSV line \d+/);
   });
 
+  it('issue 6: a quote that never closes fails at the record-size bound instead of buffering the report', async () => {
+    const rows = [
+      ...preamble,
+      ...summary,
+      '"RESULTS"',
+      fullHeader,
+      `"10.0.0.1","host-1","${'x'.repeat(5000)}`,
+    ];
+    const items: ReportItem[] = [];
+    const error = await (async () => {
+      for await (const item of parsePolicyReportCsv(report(rows), { reportId: '42', maxRecordChars: 1000 }))
+        items.push(item);
+    })().catch((e) => e);
+    expect(error).toBeInstanceOf(BadResponseError);
+    expect(error.message).toMatch(/^Policy report 42 is not valid CSV at CSV line \d+/);
+    expect(error.details).toMatchObject({ reportId: '42', format: 'csv' });
+    expect(items.every((item) => item.kind !== 'result')).toBe(true);
+  });
+
   it('rejects a file that is not a policy report', async () => {
     await expect(collect(report(['just,some', 'text']))).rejects.toThrow(/no SUMMARY or RESULTS section/);
   });

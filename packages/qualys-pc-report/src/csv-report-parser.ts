@@ -88,6 +88,9 @@ function malformed(options: ReportParseOptions, line: number | null, reason: str
   );
 }
 
+/** Characters one CSV record may hold before the report is declared malformed (64 Mi). */
+export const maxCsvRecordChars = 64 * 1024 * 1024;
+
 /**
  * Streams a Qualys Policy Report CSV, section by section, as neutral report records. Column
  * mapping is driven by each section's header row (case-insensitive), falling back to the
@@ -103,6 +106,9 @@ export async function* parsePolicyReportCsv(
     relax_quotes: true,
     relax_column_count: true,
     skip_empty_lines: true,
+    // A quote that never closes (relax_quotes tolerates stray ones) would otherwise pull the rest
+    // of a multi-GB report into one field; real cells, evidence included, stay far below this.
+    max_record_size: options.maxRecordChars ?? maxCsvRecordChars,
     // csv-parse counts the line a record ends on; quoted multi-line cells move its start up.
     on_record: (record, context) => {
       adoptWidth(record.length);

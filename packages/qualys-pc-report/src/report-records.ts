@@ -153,4 +153,6 @@ export interface ReportParseOptions {
   /** Named in error messages, e.g. the Qualys report ID. */
   reportId?: string;
   signal?: AbortSignal;
+  /** CSV only: characters one record may hold before the file counts as malformed (default 64 Mi). */
+  maxRecordChars?: number;
 }
