@@ -56,6 +56,10 @@ export class BoundedKeySet {
     this.#keys.add(key);
     return true;
   }
+  /** Forgets a key, so the next `add` of it is a first sighting again. */
+  delete(key: string): void {
+    this.#keys.delete(key);
+  }
   get size(): number {
     return this.#keys.size;
   }

@@ -117,7 +117,7 @@ describe('PostureRecordMapper', () => {
     });
     expect(violation?.raw).not.toHaveProperty('rationale');
     expect(violation?.raw).not.toHaveProperty('controlStatement');
-    expect(violation?.raw).toMatchObject({ currentBatch: 3, netBios: 'IKGI-13P', hostId: 609153601 });
+    expect(violation?.raw).toMatchObject({ netBios: 'IKGI-13P', hostId: 609153601 });
     expect(violation?.raw).not.toHaveProperty('osCpe');
   });
 
@@ -129,6 +129,26 @@ describe('PostureRecordMapper', () => {
     expect([first.hosts.length, first.definitions.length]).toEqual([1, 1]);
     expect([second.hosts.length, second.definitions.length, second.violations.length]).toEqual([0, 0, 1]);
     expect([otherTechnology.hosts.length, otherTechnology.definitions.length]).toEqual([0, 1]);
+  });
+
+  it('issue 6: the same finding maps to the same raw whatever response slice it came in', () => {
+    const inFullSync = mapOne(sample, new PostureRecordMapper({ sourceName: 'QUALYS_PCRS' }));
+    const inIncrementalSync = mapOne(
+      { ...sample, currentDataSizeKB: '0.80', totalDataSizeKB: '0.80', currentBatch: 1, totalBatches: 1 },
+      new PostureRecordMapper({ sourceName: 'QUALYS_PCRS' }),
+    );
+    expect(inIncrementalSync.violations[0]?.raw).toEqual(inFullSync.violations[0]?.raw);
+    for (const key of ['currentDataSizeKB', 'totalDataSizeKB', 'currentBatch', 'totalBatches']) {
+      expect(inFullSync.violations[0]?.raw).not.toHaveProperty(key);
+    }
+  });
+
+  it('issue 6: forget() lets a retried call emit the hosts and definitions of records it dropped', () => {
+    const mapper = new PostureRecordMapper({ sourceName: 'QUALYS_PCRS' });
+    const dropped = mapOne(sample, mapper);
+    mapper.forget(dropped);
+    const retried = mapOne(sample, mapper);
+    expect([retried.hosts.length, retried.definitions.length, retried.violations.length]).toEqual([1, 1, 1]);
   });
 
   it('issue 4: keeps posture ids beyond 2^53 exact', () => {

@@ -89,6 +89,17 @@ export class PostureRecordMapper {
   }
 
   /**
+   * Issue 6: forgets the hosts and definitions first mapped into `discarded`, records that were
+   * never handed to the engine because their call failed mid-body. Without this the retried call
+   * would map the same records again but skip those hosts and definitions as "already emitted",
+   * and a first sync would store violations whose host and definition are missing.
+   */
+  forget(discarded: MappedRecords): void {
+    for (const host of discarded.hosts) this.#hosts.delete(host.uid);
+    for (const definition of discarded.definitions) this.#definitions.delete(definition.uid);
+  }
+
+  /**
    * Maps one parsed record into `into`. `fallbackPolicyId` is the policy the request asked
    * for, used when a record lacks its own `policyId`. `position` is built only on a reject.
    */
@@ -202,6 +213,13 @@ export class PostureRecordMapper {
       customerUuid: _customerUuid,
       customerId: _customerId,
       assetId: _assetId,
+      // Issue 6: these describe the response the record came in (its slice of hosts), not the
+      // finding; kept in raw they made the same finding differ between a full, an incremental
+      // and a resumed sync.
+      currentDataSizeKB: _currentDataSizeKB,
+      totalDataSizeKB: _totalDataSizeKB,
+      currentBatch: _currentBatch,
+      totalBatches: _totalBatches,
       ...raw
     } = r;
     const status = normalizeStatus(typeof r.status === 'string' ? r.status : null);

@@ -36,13 +36,20 @@ async function failOnErrorStatus(response: HttpResponse, what: string): Promise<
   }
 }
 
+/**
+ * Issue 6: a policy list or hostids answer that arrived but is not JSON (cut, garbled). Like a
+ * malformed postureInfo body it is refetched a limited number of times (see `retry-call.ts`)
+ * before the sync fails with this error.
+ */
+export class MalformedJsonBodyError extends BadResponseError {}
+
 async function readJson(response: HttpResponse, what: string): Promise<unknown> {
   const text = await response.text();
   if (text.trim() === '') return null;
   try {
     return JSON.parse(text);
   } catch (error) {
-    throw new BadResponseError(
+    throw new MalformedJsonBodyError(
       `Qualys PCRS answered ${what} with a body that is not JSON (${describeErrorBody(text)})`,
       { cause: error, details: { request: what } },
     );

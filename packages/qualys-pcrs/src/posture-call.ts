@@ -115,6 +115,9 @@ async function consumePostureBody(
     splitter.end();
     return current;
   } catch (error) {
+    // Issue 6: these records are dropped and the call is retried as a whole, so the hosts and
+    // definitions first seen in them must be emitted again by the retry.
+    options.mapper.forget(current);
     throw classifyBodyError(error, job, recordIndex, splitter.offset, decoded?.wireBytes() ?? 0);
   } finally {
     if (!response.body.destroyed && !response.body.readableEnded) response.body.destroy();

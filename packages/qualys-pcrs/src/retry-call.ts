@@ -1,5 +1,6 @@
 import type { HttpClientMetrics, Logger } from '@posturesync/core';
 import { TransientError, withRetry } from '@posturesync/core';
+import { MalformedJsonBodyError } from './pcrs-api.ts';
 import { MalformedPostureBodyError } from './posture-call.ts';
 
 /** A body that is not valid JSON is refetched this many times before the sync fails. */
@@ -24,7 +25,7 @@ export async function retryWholeCall<T>(operation: () => Promise<T>, options: Re
     policy: { maxRetries: options.maxRetries },
     signal: options.signal,
     isRetryable: (error) =>
-      error instanceof MalformedPostureBodyError
+      error instanceof MalformedPostureBodyError || error instanceof MalformedJsonBodyError
         ? ++malformed <= maxMalformedBodyRetries
         : error instanceof TransientError && error.details.phase === 'body',
     onRetry: (error, attempt, delayMs) => {
