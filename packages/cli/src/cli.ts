@@ -12,7 +12,7 @@ import { type CliContext, createContext, type GlobalOptions, type RunCliOptions 
 import { exitCodeForError, exitCodeHelp, exitCodes } from './exit-codes.ts';
 import { createColors } from './output/color.ts';
 import { describeError, formatErrorReport } from './output/report-error.ts';
-import { connectorRegistry } from './registry.ts';
+import { discoverConnectors, lazyRegistry } from './registry.ts';
 
 export const cliVersion: string = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -45,7 +45,15 @@ function fallbackGlobals(argv: readonly string[]): GlobalOptions {
  * binary (`bin.ts`) wires real streams, environment and signals into it.
  */
 export async function runCli(argv: readonly string[], options: RunCliOptions = {}): Promise<number> {
-  const registry = options.registry ?? connectorRegistry();
+  const injected = options.registry;
+  const registry = lazyRegistry(async () =>
+    injected !== undefined
+      ? injected
+      : await discoverConnectors({
+          cwd: options.cwd ?? process.cwd(),
+          ...(options.connectorSearch === undefined ? {} : { search: options.connectorSearch }),
+        }),
+  );
   const redactor = new SecretRedactor();
   const stdout = options.stdout ?? { write: () => true };
   const stderr = options.stderr ?? { write: () => true };

@@ -8,6 +8,7 @@ import {
   SecretRedactor,
 } from '@posturesync/core';
 import type { Environment } from './config/resolve-connector.ts';
+import type { ConnectorSearch } from './connector-discovery.ts';
 import { type Colors, colorEnabled, createColors } from './output/color.ts';
 import { LiveRegion } from './output/live-region.ts';
 
@@ -26,8 +27,10 @@ export interface RunCliOptions {
   isTTY?: boolean;
   /** Aborted on Ctrl-C / SIGTERM by the binary; syncs stop after the current batch. */
   signal?: AbortSignal;
-  /** Connector types by id; defaults to the built-in connectors. */
+  /** Connector types by id; replaces discovery (the built-ins plus discovered connector packages). */
   registry?: ReadonlyMap<string, ConnectorDefinition<unknown>>;
+  /** Where discovery looks for connector packages, instead of the defaults (see connector-discovery.ts). */
+  connectorSearch?: Partial<ConnectorSearch>;
   now?: () => Date;
 }
 
@@ -50,7 +53,8 @@ export interface CliContext {
   logger: Logger;
   signal: AbortSignal;
   now: () => Date;
-  registry: ReadonlyMap<string, ConnectorDefinition<unknown>>;
+  /** The connector types by id, discovered on first call (only commands that resolve connectors call it). */
+  registry: () => Promise<ReadonlyMap<string, ConnectorDefinition<unknown>>>;
   /** Live status lines on stderr; null when stderr is not a terminal or --json is on. */
   live: LiveRegion | null;
   /** Writes command output (tables, JSON) to stdout, redacted. */
@@ -90,7 +94,7 @@ function humanLine(record: LogRecord, colors: Colors): string {
 export function createContext(
   options: RunCliOptions,
   globals: GlobalOptions,
-  registry: ReadonlyMap<string, ConnectorDefinition<unknown>>,
+  registry: () => Promise<ReadonlyMap<string, ConnectorDefinition<unknown>>>,
   redactor: SecretRedactor = new SecretRedactor(),
 ): CliContext {
   const env = options.env ?? {};

@@ -4,7 +4,7 @@ import { SecretRedactor } from '@posturesync/core';
 import { describe, expect, it } from 'vitest';
 import { templateTypes } from '../src/config/config-template.ts';
 import { readConfigFile, resolveConnectors } from '../src/config/load-config.ts';
-import { connectorRegistry } from '../src/registry.ts';
+import { builtInRegistry } from '../src/registry.ts';
 import { invoke, tempDirectory } from './support/run-cli.ts';
 
 describe('posturesync init', () => {
@@ -26,7 +26,7 @@ describe('posturesync init', () => {
       expect(config.warnings).toEqual([]);
       expect(config.database).toBe(join(cwd, 'posturesync.db'));
       const [connector] = resolveConnectors(config, {
-        registry: connectorRegistry(),
+        registry: builtInRegistry(),
         env: { QUALYS_PASSWORD: 'init-test-password' },
         redactor: new SecretRedactor(),
       });

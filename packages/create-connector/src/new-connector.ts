@@ -53,7 +53,9 @@ async function main(argv: string[]): Promise<number> {
 Next steps:
   npx pnpm vitest run --project ${generated.names.id}   # tests + conformance suite (green already)
   then replace the example API in src/ and src/handlers.ts with the real one (CONTRIBUTING.md)
-  npx pnpm options-table                                 # after changing the config schema`);
+  npx pnpm options-table                                 # after changing the config schema
+  no registration needed: the posturesync CLI finds the package by its manifest, so
+  "type: ${generated.names.id}" works in config files as soon as the package is in packages/`);
     return 0;
   } catch (error) {
     console.error(isPostureSyncError(error) ? error.message : error);

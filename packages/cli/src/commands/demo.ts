@@ -129,7 +129,7 @@ export function registerDemoCommand(program: Command, run: CommandRunner): void 
                 `Qualys simulator listening on ${simulator.url} (${estate.hosts} hosts, ${estate.policies} policies, ${estate.controlsPerPolicy} controls each, seed ${estate.seed})`,
               );
             const connectors = resolveConnectors(demoConfig(simulator.url), {
-              registry: context.registry,
+              registry: await context.registry(),
               env: { [demoPasswordEnv]: demoCredentials.password },
               redactor: context.redactor,
             });

@@ -13,7 +13,7 @@ export async function loadConnectors(
   const config = await readConfigFile(file);
   for (const warning of config.warnings) context.logger.warn(warning);
   const connectors = resolveConnectors(config, {
-    registry: context.registry,
+    registry: await context.registry(),
     env: context.env,
     redactor: context.redactor,
     only,
