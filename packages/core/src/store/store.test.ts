@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StoreError } from '../errors/index.ts';
-import { latestSchemaVersion } from './migrations.ts';
+import { latestSchemaVersion, migrations } from './migrations.ts';
 import { Store } from './store.ts';
 import { makeDefinition, makeHost, makePolicy, makeViolation } from './test-support/sample-records.ts';
 
@@ -85,12 +85,62 @@ describe('issue 2: migrations', () => {
       .run(latestSchemaVersion + 1, 'from the future', new Date().toISOString());
     raw.close();
     expect(() => Store.open(path)).toThrow(StoreError);
-    expect(() => Store.open(path)).toThrow(/schema version 2.*upgrade posturesync/);
+    expect(() => Store.open(path)).toThrow(
+      new RegExp(`schema version ${latestSchemaVersion + 1}.*upgrade posturesync`),
+    );
     expect(() => Store.open(path, { readonly: true })).toThrow(StoreError);
   });
 
   it('read-only open of a missing file says what to do', () => {
     expect(() => Store.open(join(directory, 'missing.db'), { readonly: true })).toThrow(/run a sync first/);
+  });
+});
+
+describe('issue 7: write-path schema', () => {
+  const indexes = (database: Database.Database) =>
+    (
+      database
+        .prepare(
+          "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'violations' ORDER BY name",
+        )
+        .all() as Array<{ name: string }>
+    ).map((row) => row.name);
+
+  it('issue 7: a new database has 16 KiB pages and no violations status index', () => {
+    const store = Store.open(join(directory, 'new.db'));
+    expect(store.database.pragma('page_size', { simple: true })).toBe(16384);
+    expect(indexes(store.database)).toEqual([
+      'idx_violations_definition',
+      'idx_violations_host',
+      'idx_violations_policy',
+      'sqlite_autoindex_violations_1',
+    ]);
+    store.close();
+  });
+
+  it('issue 7: a version-1 database is migrated in place: index dropped, data, page size and views kept', () => {
+    const path = join(directory, 'v1.db');
+    const raw = new Database(path);
+    raw.pragma('journal_mode = WAL');
+    raw.exec(
+      'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)',
+    );
+    raw.exec(migrations[0]!.sql);
+    raw
+      .prepare('INSERT INTO schema_migrations (version, description, applied_at) VALUES (1, ?, ?)')
+      .run(migrations[0]!.description, '2024-01-01T00:00:00.000Z');
+    raw.close();
+
+    const store = Store.open(path);
+    expect(store.schemaVersion).toBe(latestSchemaVersion);
+    expect(indexes(store.database)).not.toContain('idx_violations_status');
+    expect(store.database.pragma('page_size', { simple: true })).toBe(4096);
+    store.upsertRecords(scope(1), {
+      violations: [makeViolation('1', '7', '3', 'failed'), makeViolation('2', '7', '3', 'passed')],
+    });
+    expect(store.summary().openFailedResults).toBe(1);
+    expect(store.failingControls().map((row) => row.failingResults)).toEqual([1]);
+    store.close();
   });
 });
 
