@@ -512,6 +512,8 @@ describe('issue 6: quarantine and state', () => {
       connector: { cursor: 3 },
       pendingScopes: [{ policyUid: 'p1' }],
       warningCount: 2,
+      tainted: { all: false, policies: [] },
+      deferredScopes: [],
     });
     store.close();
   });

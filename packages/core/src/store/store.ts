@@ -257,6 +257,8 @@ export class Store {
       connector: parsed.connector ?? null,
       pendingScopes: parsed.pendingScopes ?? [],
       warningCount: parsed.warningCount ?? 0,
+      tainted: parsed.tainted ?? { all: false, policies: [] },
+      deferredScopes: parsed.deferredScopes ?? [],
     };
   }
 

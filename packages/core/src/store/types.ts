@@ -74,6 +74,27 @@ export interface SyncState {
    * with any is partial and closes nothing, even if the resumed run itself was clean.
    */
   warningCount: number;
+  /**
+   * Policies of this generation with a quarantined violation (`all` when one could not be tied
+   * to a policy). Their scopes are never closed from this generation.
+   */
+  tainted?: TaintedPolicies;
+  /**
+   * Complete scopes of earlier partial generations, closed (against their own generation) by
+   * the next generation that finishes cleanly. Without this, an incremental connector that
+   * does not refetch those hosts would leave their stale findings open for good.
+   */
+  deferredScopes?: DeferredScope[];
+}
+
+export interface TaintedPolicies {
+  all: boolean;
+  policies: string[];
+}
+
+export interface DeferredScope {
+  generation: number;
+  scope: CompletedScope;
 }
 
 export interface CreateRunInput {

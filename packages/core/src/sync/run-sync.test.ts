@@ -112,6 +112,8 @@ describe('issue 6: sync engine', () => {
       connector: { next: 8 },
       pendingScopes: [],
       warningCount: 0,
+      tainted: { all: false, policies: [] },
+      deferredScopes: [],
     });
     expect(store.lockHolder()).toBeNull();
     expect(definition.stats).toMatchObject({ created: 1, closed: 1 });
@@ -243,6 +245,48 @@ describe('issue 6: sync engine', () => {
     // The next clean, complete generation closes them.
     const clean = await runSync(options(createFakeDefinition({ batches: v1 }), { full: true }));
     expect(clean).toMatchObject({ outcome: 'succeeded', resumed: false, closed: 6 });
+  });
+
+  it('issue 6: complete scopes of a partial run are closed by the next clean run, even one that refetches nothing', async () => {
+    await runSync(options(createFakeDefinition({ batches: v0 })));
+    // v1 drops the last host of every policy; policy 2 also carries a warning, so the run is partial.
+    const partialBatches = v1.map((batch) =>
+      batch.position.includes('policy 2')
+        ? { ...batch, warnings: ['policy 2: hostids answered late'] }
+        : batch,
+    );
+    const partial = await runSync(options(createFakeDefinition({ batches: partialBatches }), { full: true }));
+    expect(partial).toMatchObject({ outcome: 'partial', closed: 0 });
+    expect(count('violations WHERE closed_at IS NOT NULL')).toBe(0);
+    expect(store.getState('pcrs-eu')!.deferredScopes).toEqual([
+      { generation: partial.generation, scope: { policyUid: '1' } },
+      { generation: partial.generation, scope: { policyUid: '2' } },
+    ]);
+
+    // An incremental run with nothing new (as PCRS after its watermark moved) closes them now.
+    const quiet = await runSync(options(createFakeDefinition({ batches: [] })));
+    expect(quiet).toMatchObject({ outcome: 'succeeded', closed: 6 });
+    expect(count("violations WHERE closed_at IS NOT NULL AND host_uid = '1000000000005'")).toBe(6);
+    expect(store.getState('pcrs-eu')!.deferredScopes).toEqual([]);
+  });
+
+  it('issue 6: a scope whose violation was quarantined is never closed from that generation', async () => {
+    await runSync(options(createFakeDefinition({ batches: v0 })));
+    const broken = makeViolation('1000000000001', '1', '1', 'failed');
+    const withInvalid = v1.map((batch, index) =>
+      index === 1
+        ? { ...batch, violations: [...(batch.violations ?? []), { ...broken, status: 'bogus' }] }
+        : batch,
+    ) as RecordBatch[];
+    const partial = await runSync(options(createFakeDefinition({ batches: withInvalid }), { full: true }));
+    expect(partial).toMatchObject({ outcome: 'partial', quarantined: 1 });
+    expect(store.getState('pcrs-eu')!.deferredScopes).toEqual([
+      { generation: partial.generation, scope: { policyUid: '2' } },
+    ]);
+    const quiet = await runSync(options(createFakeDefinition({ batches: [] })));
+    // Only policy 2's dropped host is closed; policy 1 keeps its unseen findings open.
+    expect(quiet.closed).toBe(3);
+    expect(count("violations WHERE closed_at IS NOT NULL AND policy_uid = '1'")).toBe(0);
   });
 
   it('a resumed run of a generation that quarantined records ends partial and closes nothing', async () => {

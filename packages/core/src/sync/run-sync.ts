@@ -10,7 +10,7 @@ import { createMetrics, type HttpClientMetrics } from '../http/types.ts';
 import type { Logger } from '../log/logger.ts';
 import type { SecretRedactor } from '../log/redact.ts';
 import type { Store } from '../store/store.ts';
-import type { RecordCounts, RunProgress, SyncState } from '../store/types.ts';
+import type { DeferredScope, RecordCounts, RunProgress, SyncState, TaintedPolicies } from '../store/types.ts';
 import { configFingerprint, registerConfigSecrets } from './config-fingerprint.ts';
 import { ProgressTracker } from './progress-tracker.ts';
 import type { SyncEvent, SyncEventHandler, SyncRunSummary } from './sync-events.ts';
@@ -57,6 +57,40 @@ function mergeScopes(current: CompletedScope[], added: readonly CompletedScope[]
   return merged;
 }
 
+/** Deferred scopes kept at most; the oldest go first (a later full sync closes what they covered). */
+export const maxDeferredScopes = 5000;
+
+/**
+ * A quarantined violation means its finding was not seen although the source still reports it:
+ * closing its policy's scope from this generation would wrongly close it. Its policy is tainted;
+ * one that cannot be tied to a policy taints them all.
+ */
+function taintFrom(tainted: TaintedPolicies, quarantine: readonly { entity: string; raw: unknown }[]) {
+  for (const entry of quarantine) {
+    if (entry.entity !== 'violations') continue;
+    const policyUid = (entry.raw as { policyUid?: unknown } | null)?.policyUid;
+    if (typeof policyUid === 'string' && !tainted.all) {
+      if (!tainted.policies.includes(policyUid)) tainted.policies.push(policyUid);
+    } else {
+      tainted.all = true;
+    }
+  }
+}
+
+/** The complete scopes a partial generation may still close later, against its own generation. */
+function deferScopes(
+  deferred: readonly DeferredScope[],
+  scopes: readonly CompletedScope[],
+  tainted: TaintedPolicies,
+  generation: number,
+): DeferredScope[] {
+  if (tainted.all) return [...deferred];
+  const added = scopes
+    .filter((scope) => !tainted.policies.includes(scope.policyUid))
+    .map((scope) => ({ generation, scope }));
+  return [...deferred, ...added].slice(-maxDeferredScopes);
+}
+
 function isCancellation(error: unknown, signal: AbortSignal): boolean {
   if (error instanceof CancelledError) return true;
   if (!signal.aborted) return false;
@@ -70,6 +104,9 @@ interface Plan {
   state: ConnectorState | null;
   pendingScopes: CompletedScope[];
   generationWarnings: number;
+  tainted: TaintedPolicies;
+  /** Carried across generations until a clean one closes them. */
+  deferredScopes: DeferredScope[];
   /** Write a fresh state at start so an older interrupted generation is not resumed later. */
   supersede: boolean;
 }
@@ -93,6 +130,8 @@ function planRun(
     state: previous?.connector ?? null,
     pendingScopes: [],
     generationWarnings: 0,
+    tainted: { all: false, policies: [] },
+    deferredScopes: [...(previous?.deferredScopes ?? [])],
     supersede: false,
   };
   if (!previous?.inProgress) return fresh;
@@ -112,6 +151,11 @@ function planRun(
     state: previous.connector,
     pendingScopes: [...previous.pendingScopes],
     generationWarnings: previous.warningCount,
+    tainted: {
+      all: previous.tainted?.all ?? false,
+      policies: [...(previous.tainted?.policies ?? [])],
+    },
+    deferredScopes: fresh.deferredScopes,
     supersede: false,
   };
 }
@@ -183,6 +227,7 @@ export async function runSync<TConfig>(options: RunSyncOptions<TConfig>): Promis
         connector: plan.state,
         pendingScopes: [],
         warningCount: 0,
+        deferredScopes: plan.deferredScopes,
       });
     }
     emit({
@@ -240,6 +285,7 @@ async function execute<TConfig>(input: ExecuteInput<TConfig>): Promise<SyncRunSu
   let closed = 0;
   let connectorState = plan.state;
   let pendingScopes = plan.pendingScopes;
+  const tainted = plan.tainted;
   const tracker = new ProgressTracker();
   let retriesSeen = 0;
 
@@ -303,6 +349,7 @@ async function execute<TConfig>(input: ExecuteInput<TConfig>): Promise<SyncRunSu
         warn(`quarantined ${entry.entity} at ${entry.position}: ${entry.reason}`, entry.position);
       }
       for (const message of batch.warnings ?? []) warn(message, batch.position);
+      taintFrom(tainted, quarantine);
       pendingScopes = mergeScopes(pendingScopes, batch.completedScopes ?? []);
       if (batch.checkpoint !== undefined) connectorState = batch.checkpoint;
       quarantined += quarantine.length;
@@ -326,6 +373,8 @@ async function execute<TConfig>(input: ExecuteInput<TConfig>): Promise<SyncRunSu
             connector: connectorState,
             pendingScopes,
             warningCount: plan.generationWarnings + warningCount,
+            tainted,
+            deferredScopes: plan.deferredScopes,
           }
         : undefined;
       store.commitBatch({
@@ -375,7 +424,15 @@ async function execute<TConfig>(input: ExecuteInput<TConfig>): Promise<SyncRunSu
     const outcome = generationWarnings > 0 ? 'partial' : 'succeeded';
     store.transaction(() => {
       // Closing needs the whole generation's view; a partial generation may have missed records.
-      closed = outcome === 'succeeded' ? store.closeUnseen(instance, pendingScopes, generation, iso()) : 0;
+      // A clean generation also closes what earlier partial generations completed, each against
+      // its own generation, so a finding seen since then stays open.
+      closed = 0;
+      if (outcome === 'succeeded') {
+        closed += store.closeUnseen(instance, pendingScopes, generation, iso());
+        for (const deferred of plan.deferredScopes) {
+          closed += store.closeUnseen(instance, [deferred.scope], deferred.generation, iso());
+        }
+      }
       store.putState(instance, definition.id, {
         generation,
         inProgress: false,
@@ -383,6 +440,8 @@ async function execute<TConfig>(input: ExecuteInput<TConfig>): Promise<SyncRunSu
         connector: connectorState,
         pendingScopes: [],
         warningCount: 0,
+        deferredScopes:
+          outcome === 'succeeded' ? [] : deferScopes(plan.deferredScopes, pendingScopes, tainted, generation),
       });
       store.finishRun(runId, {
         ...progress(),
@@ -394,7 +453,7 @@ async function execute<TConfig>(input: ExecuteInput<TConfig>): Promise<SyncRunSu
     });
     if (outcome === 'partial' && pendingScopes.length > 0) {
       logger.warn(
-        'the sync had warnings, so findings it did not see were left open; a later clean sync closes them',
+        'the sync had warnings, so findings it did not see were left open; the next sync that finishes without warnings closes those of its complete, untainted scopes',
         { scopes: pendingScopes.length },
       );
     }
