@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SecretRedactor } from '../log/redact.ts';
+import { violationSchema } from '../model/records.ts';
 import { makeHost, makeViolation } from '../store/test-support/sample-records.ts';
-import { validateBatch } from './validate-batch.ts';
+import { describeIssues, validateBatch } from './validate-batch.ts';
 
 describe('issue 6: batch validation', () => {
   it('keeps valid records, quarantines invalid ones with position, uid and a readable reason', () => {
@@ -34,5 +35,35 @@ describe('issue 6: batch validation', () => {
     expect(result.quarantine[2]!.raw).toBe('[object Object]');
     expect(result.quarantine[3]!.raw).toEqual({ token: '[REDACTED]' });
     expect(JSON.stringify(result.quarantine.slice(0, 2))).not.toContain('s3cr3t-value');
+  });
+});
+
+describe('issue 7: batch validation fast path', () => {
+  it('issue 7: keeps, drops and words records exactly as zod alone does', () => {
+    const redactor = new SecretRedactor();
+    const violations = [
+      makeViolation('1', '7', '3', 'failed'),
+      makeViolation('2', '7', '3', 'bogus' as never),
+      // Valid but unusual: zod drops an own __proto__ key from raw, so zod must handle it.
+      makeViolation('3', '7', '3', 'passed', { raw: JSON.parse('{"__proto__": 1, "a": 2}') }),
+      makeViolation('4', '7', '3', 'error', { lastEvaluated: '2024-02-30T00:00:00Z' }),
+      makeViolation('5', '7', '3', 'unknown', { lastEvaluated: '2024-02-29T00:00:00.5Z' }),
+      { ...makeViolation('6', '7', '3', 'failed'), extra: 'ignored' },
+    ];
+    const result = validateBatch({ stream: 's', position: 'p', violations }, redactor);
+    const expected = violations.map((record) => violationSchema.safeParse(record));
+    expect(JSON.stringify(result.records.violations.map((record) => violationSchema.parse(record)))).toBe(
+      JSON.stringify(expected.filter((outcome) => outcome.success).map((outcome) => outcome.data)),
+    );
+    expect(result.records.violations.map((record) => record.uid)).toEqual([
+      '1:7:3',
+      '3:7:3',
+      '5:7:3',
+      '6:7:3',
+    ]);
+    expect(result.records.violations[1]?.raw).toEqual({ a: 2 });
+    expect(result.quarantine.map((entry) => entry.reason)).toEqual(
+      expected.flatMap((outcome) => (outcome.success ? [] : [describeIssues(outcome.error.issues)])),
+    );
   });
 });

@@ -3,6 +3,7 @@ import type { RecordBatch } from '../connector/connector.ts';
 import type { SecretRedactor } from '../log/redact.ts';
 import { type EntityName, entityNames, entitySchemas } from '../model/records.ts';
 import type { RecordSet } from '../store/types.ts';
+import { recordChecks } from './record-checks.ts';
 
 export interface QuarantineEntry {
   entity: string;
@@ -59,8 +60,15 @@ export function validateBatch(batch: RecordBatch, redactor: SecretRedactor): Val
     const incoming: readonly unknown[] | undefined = batch[entity];
     if (!incoming || incoming.length === 0) continue;
     const schema = entitySchemas[entity] as z.ZodType;
+    const check = recordChecks[entity];
     const valid: unknown[] = [];
-    for (const [index, record] of incoming.entries()) {
+    for (let index = 0; index < incoming.length; index += 1) {
+      const record = incoming[index];
+      // The fast check passes only records zod would accept unchanged; zod decides the rest.
+      if (check(record)) {
+        valid.push(record);
+        continue;
+      }
       const result = schema.safeParse(record);
       if (result.success) {
         valid.push(result.data);
