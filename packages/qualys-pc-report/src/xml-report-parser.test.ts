@@ -83,4 +83,56 @@ describe('parsePolicyReportXml', () => {
     const hostile = `<?xml version="1.0"?><!DOCTYPE POLICY_REPORT [<!ENTITY x "xxxxxxxx"><!ENTITY y "&x;&x;&x;&x;">]><POLICY_REPORT><HEADER><TITLE>&y;</TITLE></HEADER></POLICY_REPORT>`;
     await expect(collect(hostile)).rejects.toThrow(BadResponseError);
   });
+
+  it('issue 7: sections, nested groups, look-alike elements and positions are tracked as before', async () => {
+    const controlOf = (status: string) =>
+      `<CID>1001</CID><STATUS>${status}</STATUS><CRITICALITY><LABEL>URGENT</LABEL><VALUE>5</VALUE></CRITICALITY>`;
+    const items = await collect(`<?xml version="1.0" encoding="UTF-8" ?>
+<POLICY_REPORT><HEADER><TITLE><![CDATA[PC-Weekly]]></TITLE></HEADER>
+<SUMMARY><POLICY><ID>123</ID><TITLE>T</TITLE></POLICY></SUMMARY>
+<HOST_STATISTICS><HOST><IP>10.0.0.9</IP><DNS>stat.example</DNS></HOST></HOST_STATISTICS>
+<CONTROL_STATISTICS><CONTROL><CID>1001</CID><STATEMENT>S</STATEMENT></CONTROL></CONTROL_STATISTICS>
+<ASSET_TAG_LIST><HOST><IP>10.0.0.1</IP><ASSET_TAGS><ASSET_TAG>T1</ASSET_TAG></ASSET_TAGS></HOST></ASSET_TAG_LIST>
+<RESULTS group_by="host"><HOST_LIST>
+<HOST><IP network_id="7">10.0.0.1</IP><HOST_ID>300</HOST_ID><NOTE><RESULTS>nested</RESULTS></NOTE><CONTROL_LIST><CONTROL>${controlOf('Failed')}</CONTROL>
+<CONTROL>${controlOf('Passed')}</CONTROL></CONTROL_LIST></HOST>
+<HOST><IP>10.0.0.3</IP></HOST>
+</HOST_LIST></RESULTS>
+<HOST><IP>10.0.0.4</IP></HOST>
+<RESULTS group_by="control"><CONTROL_LIST><CONTROL>${controlOf('Passed')}<HOST_LIST><HOST><IP>10.0.0.5</IP><STATUS>Error</STATUS></HOST></HOST_LIST></CONTROL></CONTROL_LIST></RESULTS>
+</POLICY_REPORT>`);
+    // A RESULTS element inside a host is data, not a section; a HOST outside every section is ignored.
+    expect(items.map((item) => item.kind)).toEqual([
+      'header',
+      'policy',
+      'host',
+      'control',
+      'hostTags',
+      'result',
+      'result',
+      'host',
+      'result',
+    ]);
+    expect(items.map((item) => item.position)).toEqual([
+      { line: 2, column: 23 },
+      { line: 3, column: 17 },
+      { line: 4, column: 23 },
+      { line: 5, column: 29 },
+      { line: 6, column: 22 },
+      { line: 8, column: 121 },
+      { line: 9, column: 9 },
+      { line: 10, column: 6 },
+      { line: 13, column: 170 },
+    ]);
+    const results = items.flatMap((item) => (item.kind === 'result' ? [item.fields] : []));
+    expect(
+      results.map((fields) => [fields.ip, fields.hostId, fields.status, fields.criticalityValue]),
+    ).toEqual([
+      ['10.0.0.1', '300', 'Failed', '5'],
+      ['10.0.0.1', '300', 'Passed', '5'],
+      ['10.0.0.5', null, 'Error', '5'],
+    ]);
+    expect(items[4]).toMatchObject({ kind: 'hostTags', ip: '10.0.0.1', tags: ['T1'] });
+    expect(items[7]).toMatchObject({ kind: 'host', fields: { ip: '10.0.0.3' } });
+  });
 });

@@ -39,10 +39,12 @@ type Role =
 interface Frame {
   name: string;
   role: Role;
-  fields: Map<string, FieldValue>;
+  /** Created on the first field: most elements are leaves without attributes. */
+  fields: Map<string, FieldValue> | null;
   text: string;
   hasChildren: boolean;
-  position: ReportPosition;
+  /** Only record frames carry one (it names the record); collected and skipped elements need none. */
+  position: ReportPosition | null;
   /** Results emitted below this frame (a host with no controls still yields its host). */
   results: number;
   emittedPolicy: boolean;
@@ -72,6 +74,10 @@ const controlSideFields = new Set<ResultField>([
 ]);
 
 function addField(frame: Frame, key: string, value: string): void {
+  if (frame.fields === null) {
+    frame.fields = new Map([[key, value]]);
+    return;
+  }
   const existing = frame.fields.get(key);
   if (existing === undefined) frame.fields.set(key, value);
   else if (Array.isArray(existing)) existing.push(value);
@@ -79,7 +85,7 @@ function addField(frame: Frame, key: string, value: string): void {
 }
 
 function firstValue(frame: Frame | undefined, paths: readonly string[]): string | null | undefined {
-  if (!frame) return undefined;
+  if (!frame?.fields) return undefined;
   for (const path of paths) {
     const value = frame.fields.get(path);
     if (value === undefined) continue;
@@ -90,7 +96,7 @@ function firstValue(frame: Frame | undefined, paths: readonly string[]): string 
 
 function listValue(frames: ReadonlyArray<Frame | undefined>, paths: readonly string[]): string[] {
   for (const frame of frames) {
-    if (!frame) continue;
+    if (!frame?.fields) continue;
     for (const path of paths) {
       const value = frame.fields.get(path);
       if (value === undefined) continue;
@@ -154,26 +160,28 @@ export async function* parsePolicyReportXml(
   const { sections, records } = table;
   const parser = new SaxesParser({ xmlns: false, position: true });
   const stack: Frame[] = [];
+  /** The open result-group frames (resultHost / resultControl), innermost last. */
+  const groups: Frame[] = [];
+  /**
+   * How many skipped ('pass') elements of each section name are open: the role of every tag
+   * depends on the enclosing section, and counting beats walking the stack per tag.
+   */
+  const openSections = new Map<string, number>();
+  for (const section of Object.values(sections)) openSections.set(section, 0);
   let queue: ReportItem[] = [];
   let sawRoot = false;
 
   const positionNow = (): ReportPosition => ({ line: parser.line, column: parser.column });
-  const inSection = (section: string) =>
-    stack.some((frame) => frame.name === section && frame.role === 'pass');
-  const collecting = () => {
-    const parent = stack.at(-1);
-    return parent !== undefined && parent.role !== 'pass';
-  };
+  const inSection = (section: string) => (openSections.get(section) ?? 0) > 0;
+  /** Record frames always have a position; the fallback only keeps the types honest. */
+  const positionOf = (frame: Frame): ReportPosition => frame.position ?? positionNow();
 
-  const roleOf = (name: string): Role => {
-    const parent = stack.at(-1);
+  const roleOf = (name: string, parent: Frame | undefined): Role => {
     if (parent?.role === 'summary' && name === records.policy) return 'policy';
-    if (collecting()) {
+    if (parent !== undefined && parent.role !== 'pass') {
       // Inside a result group, the other kind of record element is the result itself.
       if (name === records.host || name === records.control) {
-        const group = stack.findLast(
-          (frame) => frame.role === 'resultHost' || frame.role === 'resultControl',
-        );
+        const group = groups.at(-1);
         if (group?.role === 'resultControl' && name === records.host) return 'resultHost';
         if (group?.role === 'resultHost' && name === records.control) return 'resultControl';
       }
@@ -206,18 +214,21 @@ export async function* parsePolicyReportXml(
     return null;
   };
 
+  /** Per result field, once per report: where to look first. */
+  const resultPlan = resultFields.map((name) => ({
+    name,
+    paths: table.result[name],
+    side: hostSideFields.has(name) ? 'host' : controlSideFields.has(name) ? 'control' : 'inner',
+  }));
+
   const emitResult = (inner: Frame, outer: Frame) => {
     const hostFrame = inner.role === 'resultHost' ? inner : outer;
     const controlFrame = inner.role === 'resultControl' ? inner : outer;
     const fields = {} as FieldValues<ResultField>;
-    for (const name of resultFields) {
-      const paths = table.result[name];
-      let value: string | null | undefined;
-      if (hostSideFields.has(name)) value = firstValue(hostFrame, paths) ?? firstValue(controlFrame, paths);
-      else if (controlSideFields.has(name))
-        value = firstValue(controlFrame, paths) ?? firstValue(hostFrame, paths);
-      else value = firstValue(inner, paths) ?? firstValue(outer, paths);
-      fields[name] = value ?? null;
+    for (const { name, paths, side } of resultPlan) {
+      const first = side === 'host' ? hostFrame : side === 'control' ? controlFrame : inner;
+      const second = side === 'host' ? controlFrame : side === 'control' ? hostFrame : outer;
+      fields[name] = firstValue(first, paths) ?? firstValue(second, paths) ?? null;
     }
     fields.policyId ??= enclosingPolicyId();
     if (fields.causeOfFailure === null) {
@@ -232,7 +243,7 @@ export async function* parsePolicyReportXml(
       );
     }
     const tags = listValue([hostFrame, controlFrame], table.result.tags);
-    queue.push({ kind: 'result', position: inner.position, fields, tags });
+    queue.push({ kind: 'result', position: positionOf(inner), fields, tags });
     outer.results += 1;
   };
 
@@ -240,20 +251,27 @@ export async function* parsePolicyReportXml(
     sawRoot = true;
     const parent = stack.at(-1);
     if (parent) parent.hasChildren = true;
-    const role = roleOf(tag.name);
+    const name = tag.name;
+    const role = roleOf(name, parent);
     const frame: Frame = {
-      name: tag.name,
+      name,
       role,
-      fields: new Map(),
+      fields: null,
       text: '',
       hasChildren: false,
-      position: positionNow(),
+      position: role === 'pass' || role === 'collect' ? null : positionNow(),
       results: 0,
       emittedPolicy: false,
     };
-    if (role !== 'pass') {
-      for (const [attribute, value] of Object.entries(tag.attributes))
-        frame.fields.set(`@${attribute}`, value);
+    if (role === 'pass') {
+      const open = openSections.get(name);
+      if (open !== undefined) openSections.set(name, open + 1);
+    } else {
+      for (const attribute in tag.attributes) {
+        frame.fields ??= new Map();
+        frame.fields.set(`@${attribute}`, tag.attributes[attribute] ?? '');
+      }
+      if (role === 'resultHost' || role === 'resultControl') groups.push(frame);
     }
     stack.push(frame);
   });
@@ -274,29 +292,32 @@ export async function* parsePolicyReportXml(
     if (!frame) return;
     const parent = stack.at(-1);
     switch (frame.role) {
-      case 'pass':
+      case 'pass': {
+        const open = openSections.get(frame.name);
+        if (open !== undefined) openSections.set(frame.name, open - 1);
         return;
+      }
       case 'header':
         queue.push({
           kind: 'header',
-          position: frame.position,
+          position: positionOf(frame),
           fields: read(headerFields, table.header, frame),
         });
         return;
       case 'policy':
         queue.push({
           kind: 'policy',
-          position: frame.position,
+          position: positionOf(frame),
           fields: read(policyFields, table.policy, frame),
         });
         if (parent) parent.emittedPolicy = true;
         return;
       case 'summary':
         // A summary without policy elements describes its single policy directly.
-        if (!frame.emittedPolicy && frame.fields.size > 0) {
+        if (!frame.emittedPolicy && (frame.fields?.size ?? 0) > 0) {
           queue.push({
             kind: 'policy',
-            position: frame.position,
+            position: positionOf(frame),
             fields: read(policyFields, table.policy, frame),
           });
         }
@@ -304,14 +325,14 @@ export async function* parsePolicyReportXml(
       case 'control':
         queue.push({
           kind: 'control',
-          position: frame.position,
+          position: positionOf(frame),
           fields: read(controlFields, table.control, frame),
         });
         return;
       case 'host':
         queue.push({
           kind: 'host',
-          position: frame.position,
+          position: positionOf(frame),
           fields: read(hostFields, table.host, frame),
           tags: listValue([frame], table.host.tags),
         });
@@ -321,7 +342,7 @@ export async function* parsePolicyReportXml(
         if (ip)
           queue.push({
             kind: 'hostTags',
-            position: frame.position,
+            position: positionOf(frame),
             ip,
             tags: listValue([frame], table.host.tags),
           });
@@ -330,13 +351,14 @@ export async function* parsePolicyReportXml(
       case 'resultHost':
       case 'resultControl': {
         const opposite = frame.role === 'resultHost' ? 'resultControl' : 'resultHost';
-        const outer = stack.findLast((candidate) => candidate.role === opposite);
+        groups.pop();
+        const outer = groups.findLast((candidate) => candidate.role === opposite);
         if (outer) emitResult(frame, outer);
         else if (frame.role === 'resultHost' && frame.results === 0) {
           // A host group without any result still tells us about the host.
           queue.push({
             kind: 'host',
-            position: frame.position,
+            position: positionOf(frame),
             fields: read(hostFields, table.host, frame),
             tags: listValue([frame], table.host.tags),
           });
@@ -347,10 +369,12 @@ export async function* parsePolicyReportXml(
         if (!parent || parent.role === 'pass') return;
         if (!frame.hasChildren) {
           addField(parent, frame.name, frame.text);
+          if (!frame.fields) return;
           for (const [key, value] of frame.fields) {
             if (key.startsWith('@')) addField(parent, `${frame.name}${key}`, String(value));
           }
         } else {
+          if (!frame.fields) return;
           for (const [key, value] of frame.fields) {
             const path = key.startsWith('@') ? `${frame.name}${key}` : `${frame.name}/${key}`;
             for (const item of Array.isArray(value) ? value : [value]) addField(parent, path, item);
