@@ -117,8 +117,37 @@ describe('PostureRecordMapper', () => {
     });
     expect(violation?.raw).not.toHaveProperty('rationale');
     expect(violation?.raw).not.toHaveProperty('controlStatement');
-    expect(violation?.raw).toMatchObject({ netBios: 'IKGI-13P', hostId: 609153601 });
+    expect(violation?.raw).toMatchObject({ netBios: 'IKGI-13P' });
     expect(violation?.raw).not.toHaveProperty('osCpe');
+  });
+
+  it('issue 7: a violation raw keeps only what no column or host/definition row holds', () => {
+    const out = mapOne({ ...sample, futureField: { kept: true } });
+    const violation = out.violations[0];
+    expect(violation?.raw).toEqual({
+      netBios: 'IKGI-13P',
+      status: 'Failed',
+      previousStatus: 'Passed',
+      created: '2023-09-15T11:17:02Z',
+      futureField: { kept: true },
+    });
+    // Everything left out is stored elsewhere without loss.
+    expect(violation).toMatchObject({
+      uid: String(sample.id),
+      hostUid: String(sample.hostId),
+      policyUid: String(sample.policyId),
+      controlId: String(sample.controlId),
+      technologyId: String(sample.technologyId),
+      instance: sample.instance,
+      firstFailed: '2023-05-17T08:41:36.000Z',
+      lastFailed: '2023-09-15T09:16:33.000Z',
+      firstPassed: null,
+      lastPassed: null,
+      lastEvaluated: '2023-09-15T09:16:33.000Z',
+      sourceLastModified: '2023-05-17T08:41:36.000Z',
+    });
+    expect(out.definitions[0]?.controlReference).toBe(sample.controlReference);
+    expect(out.hosts[0]?.raw).toMatchObject({ cloudResourceId: null, hostId: sample.hostId });
   });
 
   it('emits each host and definition once per run', () => {

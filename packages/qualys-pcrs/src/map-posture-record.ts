@@ -220,6 +220,24 @@ export class PostureRecordMapper {
       totalDataSizeKB: _totalDataSizeKB,
       currentBatch: _currentBatch,
       totalBatches: _totalBatches,
+      // Issue 7: fields the violation row already holds in its own columns (IDs, instance and
+      // the history dates, normalized without loss) or the Host row holds (the cloud resource).
+      // They were over half of every stored row. Kept: the source's status words, `created`
+      // (a definition keeps only its first record's), `netBios` and any field we do not know.
+      id: _id,
+      hostId: _hostId,
+      policyId: _policyId,
+      controlId: _controlId,
+      technologyId: _technologyId,
+      controlReference: _controlReference,
+      instance: _instance,
+      firstFailDate: _firstFailDate,
+      lastFailDate: _lastFailDate,
+      firstPassDate: _firstPassDate,
+      lastPassDate: _lastPassDate,
+      postureModifiedDate: _postureModifiedDate,
+      lastEvaluatedDate: _lastEvaluatedDate,
+      CLOUD_RESOURCE_ID: _cloudResourceId,
       ...raw
     } = r;
     const status = normalizeStatus(typeof r.status === 'string' ? r.status : null);
