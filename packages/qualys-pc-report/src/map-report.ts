@@ -41,9 +41,19 @@ export interface MappedBatch {
   warnings: string[];
 }
 
+/**
+ * What joins need about one host for the rest of the report. Issue 7: the full Host record
+ * is rebuilt from `fields` when it is emitted and dropped once its batch is drained, so a
+ * report's memory does not grow with full host records (raw, address lists) per host.
+ */
 interface HostEntry {
-  host: Host;
+  uid: string;
+  /** What the record is built from: the same fields always build the same record. */
+  fields: FieldValues<HostField>;
+  tags: string[];
   emitted: boolean;
+  /** The record while it sits in the pending batch (later tag merges reach it, as before). */
+  host: Host | null;
 }
 
 interface ControlInfo {
@@ -94,6 +104,8 @@ export class ReportMapper {
   readonly #policyIds = new Set<string>();
   #currentPolicyId: string | null = null;
   #pending: MappedBatch = ReportMapper.#emptyBatch();
+  /** Entries whose record is in `#pending`: released by `drain`. */
+  #pendingEntries: HostEntry[] = [];
   #results = 0;
   #counts = { passed: 0, failed: 0, error: 0, unknown: 0 };
 
@@ -130,6 +142,8 @@ export class ReportMapper {
   drain(): MappedBatch {
     const batch = this.#pending;
     this.#pending = ReportMapper.#emptyBatch();
+    for (const entry of this.#pendingEntries) entry.host = null;
+    this.#pendingEntries = [];
     return batch;
   }
 
@@ -139,10 +153,7 @@ export class ReportMapper {
     for (const entry of [...this.#hostsById.values(), ...this.#hostsByIp.values()]) {
       if (seen.has(entry)) continue;
       seen.add(entry);
-      if (!entry.emitted) {
-        entry.emitted = true;
-        this.#pending.hosts.push(entry.host);
-      }
+      if (!entry.emitted) this.#emit(entry);
     }
     return this.drain();
   }
@@ -171,9 +182,9 @@ export class ReportMapper {
       case 'hostTags': {
         const entry = this.#hostsByIp.get(item.ip);
         if (!entry) return;
-        entry.host.tags = [...new Set([...entry.host.tags, ...item.tags])];
+        this.#setTags(entry, [...new Set([...entry.tags, ...item.tags])]);
         // Tags after the host was stored: store it again (an upsert) with its tags.
-        if (entry.emitted) this.#pending.hosts.push(entry.host);
+        if (entry.emitted) this.#emit(entry);
         return;
       }
       case 'result':
@@ -248,13 +259,34 @@ export class ReportMapper {
     };
   }
 
-  #index(entry: HostEntry): void {
-    this.#hostsById.set(entry.host.uid, entry);
-    const qgId = entry.host.qualysHostId;
+  #index(host: Host, fields: FieldValues<HostField>): HostEntry {
+    const entry: HostEntry = { uid: host.uid, fields, tags: host.tags, emitted: false, host: null };
+    this.#hostsById.set(host.uid, entry);
+    const qgId = host.qualysHostId;
     if (qgId) this.#hostsById.set(`qg:${qgId}`, entry);
-    for (const address of entry.host.ipAddresses) {
+    for (const address of host.ipAddresses) {
       if (!this.#hostsByIp.has(address)) this.#hostsByIp.set(address, entry);
     }
+    return entry;
+  }
+
+  #setTags(entry: HostEntry, tags: string[]): void {
+    entry.tags = tags;
+    if (entry.host) entry.host.tags = tags;
+  }
+
+  /** Queues the host's record: the pending one again, or one rebuilt from its fields. */
+  #emit(entry: HostEntry): void {
+    entry.emitted = true;
+    if (!entry.host) {
+      const host = this.#buildHost(entry.fields, entry.tags);
+      // Built from fields that built a record before, so it cannot fail now.
+      if (typeof host === 'string') throw new Error(`host ${entry.uid} no longer builds: ${host}`);
+      host.tags = entry.tags;
+      entry.host = host;
+      this.#pendingEntries.push(entry);
+    }
+    this.#pending.hosts.push(entry.host);
   }
 
   #acceptHost(fields: FieldValues<HostField>, tags: string[], position: ReportPosition): void {
@@ -276,10 +308,10 @@ export class ReportMapper {
     }
     const existing = this.#hostsById.get(host.uid);
     if (existing) {
-      existing.host.tags = [...new Set([...existing.host.tags, ...host.tags])];
+      this.#setTags(existing, [...new Set([...existing.tags, ...host.tags])]);
       return;
     }
-    this.#index({ host, emitted: false });
+    this.#index(host, fields);
   }
 
   #hostForResult(fields: FieldValues<ResultField>, tags: string[]): HostEntry | string {
@@ -290,31 +322,27 @@ export class ReportMapper {
       (qgId ? this.#hostsById.get(`qg:${qgId}`) : undefined) ??
       (fields.ip ? this.#hostsByIp.get(fields.ip) : undefined);
     if (known) {
-      if (tags.length > 0 && tags.some((tag) => !known.host.tags.includes(tag))) {
-        known.host.tags = [...new Set([...known.host.tags, ...tags])];
-        if (known.emitted) this.#pending.hosts.push(known.host);
+      if (tags.length > 0 && tags.some((tag) => !known.tags.includes(tag))) {
+        this.#setTags(known, [...new Set([...known.tags, ...tags])]);
+        if (known.emitted) this.#emit(known);
       }
       return known;
     }
-    const host = this.#buildHost(
-      {
-        ip: fields.ip,
-        trackingMethod: fields.trackingMethod,
-        dns: fields.dns,
-        netbios: fields.netbios,
-        os: fields.os,
-        lastScanDate: fields.lastScanDate,
-        percentage: null,
-        qualysHostId: fields.qualysHostId,
-        hostId: fields.hostId,
-        network: fields.network,
-      },
-      tags,
-    );
+    const hostFields: FieldValues<HostField> = {
+      ip: fields.ip,
+      trackingMethod: fields.trackingMethod,
+      dns: fields.dns,
+      netbios: fields.netbios,
+      os: fields.os,
+      lastScanDate: fields.lastScanDate,
+      percentage: null,
+      qualysHostId: fields.qualysHostId,
+      hostId: fields.hostId,
+      network: fields.network,
+    };
+    const host = this.#buildHost(hostFields, tags);
     if (typeof host === 'string') return host;
-    const entry = { host, emitted: false };
-    this.#index(entry);
-    return entry;
+    return this.#index(host, hostFields);
   }
 
   #acceptResult(fields: FieldValues<ResultField>, tags: string[], position: ReportPosition): void {
@@ -345,11 +373,8 @@ export class ReportMapper {
         reject(entry);
         return;
       }
-      const violation = this.#violation(fields, policyId, entry.host);
-      if (!entry.emitted) {
-        entry.emitted = true;
-        this.#pending.hosts.push(entry.host);
-      }
+      const violation = this.#violation(fields, policyId, entry.uid);
+      if (!entry.emitted) this.#emit(entry);
       if (!this.#policyIds.has(policyId)) {
         this.#policyIds.add(policyId);
         this.#pending.policies.push({
@@ -409,7 +434,7 @@ export class ReportMapper {
     };
   }
 
-  #violation(fields: FieldValues<ResultField>, policyId: string, host: Host): Violation {
+  #violation(fields: FieldValues<ResultField>, policyId: string, hostUid: string): Violation {
     const controlId = fields.controlId ?? '';
     // The technology name is in every layout (the ID only in some), so IDs stay equal across formats.
     const technology = fields.technology ?? fields.technologyId;
@@ -420,9 +445,9 @@ export class ReportMapper {
     const actual = fields.actualValue ?? evidence.actual;
     const extended = fields.extendedEvidence ?? evidence.extended;
     return {
-      uid: compositeId(host.uid, policyId, controlId, technology, fields.instance),
+      uid: compositeId(hostUid, policyId, controlId, technology, fields.instance),
       sourceName: this.#options.sourceName,
-      hostUid: host.uid,
+      hostUid,
       policyUid: policyId,
       definitionUid: compositeId(policyId, controlId, technology),
       controlId,
