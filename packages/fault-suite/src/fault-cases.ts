@@ -153,9 +153,10 @@ export const pcrsFaultCases: readonly InProcessFaultCase[] = [
   {
     name: 'short-lived tokens are refreshed before they lapse',
     connector: 'qualys-pcrs',
-    injects: 'JWT lifetime 300 ms with 40 ms latency per call',
+    injects: 'JWT lifetime 500 ms with 100 ms latency per call, one call at a time',
     faults: [],
-    simulator: { tokenTtlMs: 300, latencyMs: 40 },
+    simulator: { tokenTtlMs: 500, latencyMs: 100 },
+    config: { parallelRequests: 1 },
     faulty: { outcome: 'succeeded', callsAtLeast: { auth: 2 } },
     rerun: failedOnce,
   },
@@ -328,13 +329,13 @@ export const pcReportFaultCases: readonly InProcessFaultCase[] = [
     rerun: failedOnce,
   },
   {
-    name: 'natural 409 rate window (code 1965, 1 s) is waited out',
+    name: 'natural API v2 rate window (2 s) is waited out',
     connector: 'qualys-pc-report',
-    injects: 'the simulator allows 1 API v2 call per second (SECONDS_TO_WAIT 1)',
+    injects: 'the simulator allows 1 API v2 call per 2 seconds',
     faults: [],
-    simulator: { classicRateLimit: { requests: 1, perMs: 1_000, concurrency: 2 } },
+    simulator: { classicRateLimit: { requests: 1, perMs: 2_000, concurrency: 2 } },
     // The client reads X-RateLimit-Remaining/-ToWait-Sec and pauses instead of running into the 409.
-    faulty: { outcome: 'succeeded', rateLimitWaitMsAtLeast: 500 },
+    faulty: { outcome: 'succeeded', rateLimitWaitMsAtLeast: 1_000 },
     rerun: failedOnce,
   },
   {

@@ -175,7 +175,7 @@ export class InProcessFaultSuite {
     const store = Store.open(path);
     try {
       const attempt = await syncOnce(store, this.kind, simulator.url);
-      expect(attempt.error).toBeNull();
+      if (attempt.error) throw attempt.error;
       expect(attempt.run.outcome).toBe('succeeded');
       expectConsistent(store, 'after the seed sync');
       return { path, snapshot: this.#snapshot(store) };
@@ -200,7 +200,7 @@ export class InProcessFaultSuite {
           const attempt = await syncOnce(store, this.kind, simulator.url, {
             full: this.kind === 'qualys-pcrs',
           });
-          expect(attempt.error).toBeNull();
+          if (attempt.error) throw attempt.error;
           expect(attempt.run.outcome).toBe('succeeded');
           // The clean run closes the findings of hosts that left a policy: closing is exercised.
           if (start === 'seeded') expect(attempt.run.closed).toBeGreaterThan(0);

@@ -1,3 +1,4 @@
+import type { FaultRule } from '@posturesync/qualys-simulator';
 import { seededRandom } from './cli-process.ts';
 import type { ConnectorKind } from './connectors.ts';
 
@@ -12,6 +13,11 @@ export interface ProcessFaultCase {
    * land after the run finished, which must be harmless too.
    */
   at?: number;
+  /**
+   * Graceful cases: simulator faults that hold the sync up while the signal arrives (set for the
+   * interrupted run only), so the signal surely lands mid-sync even on a loaded machine.
+   */
+  faults?: FaultRule[];
   injects: string;
 }
 
@@ -36,11 +42,24 @@ function killCases(connector: ConnectorKind, random: () => number): ProcessFault
 function gracefulCases(connector: ConnectorKind): ProcessFaultCase[] {
   const when =
     connector === 'qualys-pcrs' ? 'after two batches are committed' : 'while the report fetch is in flight';
+  const faults: FaultRule[] =
+    connector === 'qualys-pcrs'
+      ? [
+          {
+            endpoint: 'postureInfo',
+            kind: 'slow',
+            delayMs: 1_500,
+            afterCalls: 2,
+            times: Number.POSITIVE_INFINITY,
+          },
+        ]
+      : [{ endpoint: 'reportFetch', kind: 'slow', delayMs: 2_000 }];
   return (['SIGINT', 'SIGTERM'] as const).map((signal) => ({
     name: `${signal} ${when} stops cleanly (exit 130, run cancelled)`,
     connector,
     signal,
-    injects: `${signal} to the CLI process ${when}`,
+    faults,
+    injects: `${signal} to the CLI process ${when} (${connector === 'qualys-pcrs' ? 'later postureInfo answers held 1.5 s' : 'the fetch answer held 2 s'})`,
   }));
 }
 

@@ -133,11 +133,14 @@ export class ProcessFaultSuite {
     copyDatabase(this.#seedPath, database);
     const seedRunId = this.#read(database, (store) => runsOf(store, this.kind)[0]?.id ?? 0);
 
+    this.#simulator?.state.setFaults(faultCase.faults ?? []);
     const interrupted = spawnCliSync({ config: this.#config, database, kind: this.kind });
     const exit =
       faultCase.signal === 'SIGKILL'
         ? await this.#killAt(interrupted, faultCase.at ?? 0.5, clean.syncSpanMs)
         : await this.#stopGracefully(interrupted, faultCase.signal, database, seedRunId);
+
+    this.#simulator?.state.setFaults([]);
 
     // The database after the interruption.
     const afterInterruption = this.#read(database, (store) => {
