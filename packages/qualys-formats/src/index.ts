@@ -1,1 +1,2 @@
+export { platformUrls, type QualysPlatform, qualysPlatformNames, qualysPlatforms } from './platforms.ts';
 export { policyReportXmlElements, policyReportXmlPaths } from './policy-report-xml-elements.ts';
