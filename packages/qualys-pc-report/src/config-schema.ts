@@ -1,6 +1,7 @@
 import { ConfigError } from '@posturesync/core';
 import { z } from 'zod';
 import { platformApiUrls, platformNames } from './platforms.ts';
+import { defaultMaxReportAttempts } from './report-retry.ts';
 
 const idSchema = z
   .union([z.string().trim().regex(/^\d+$/, 'expected a numeric Qualys ID'), z.number().int().nonnegative()])
@@ -84,6 +85,15 @@ export const qualysPcReportConfigSchema = z
       .max(20)
       .default(5)
       .describe('Retries per request after Qualys limits (409), 5xx, timeouts or network errors.'),
+    maxReportAttempts: z
+      .number()
+      .int()
+      .min(1)
+      .max(10)
+      .default(defaultMaxReportAttempts)
+      .describe(
+        'Tries per report (and report list) when the body breaks off, is truncated or malformed, or is an error under HTTP 200.',
+      ),
     readTimeoutSeconds: z
       .number()
       .positive()

@@ -13,8 +13,9 @@ import { QualysAuth } from './session.ts';
 
 /** Knobs for tests and benchmarks; the CLI never sets them. */
 export interface QualysPcReportHooks {
-  /** Replaces real waiting (back-off, server-mandated waits, launch polling). */
+  /** Replaces real waiting (back-off, report retries, server-mandated waits, launch polling). */
   sleep?: Sleep;
+  /** Jitter of the HTTP client's and the report retries' back-off. */
   random?: () => number;
   /** Violations per batch; default 2000. */
   batchSize?: number;
@@ -76,6 +77,7 @@ export function createQualysPcReportConnector(
       readReport(api, config, context, request, {
         ...(hooks.batchSize ? { batchSize: hooks.batchSize } : {}),
         ...(hooks.sleep ? { sleep: hooks.sleep } : {}),
+        ...(hooks.random ? { random: hooks.random } : {}),
         ...(hooks.firstPollMs ? { firstPollMs: hooks.firstPollMs } : {}),
       }),
     async close() {

@@ -1,4 +1,12 @@
-import type { ConnectorContext, ConnectorState, ReadRequest, RecordBatch, Sleep } from '@posturesync/core';
+import {
+  type ConnectorContext,
+  type ConnectorState,
+  type ReadRequest,
+  type RecordBatch,
+  type Sleep,
+  type WithRetryOptions,
+  withRetry,
+} from '@posturesync/core';
 import { chooseReport } from './choose-report.ts';
 import type { ClassicApi } from './classic-api.ts';
 import type { QualysPcReportConfig } from './config-schema.ts';
@@ -8,6 +16,14 @@ import { type MappedBatch, ReportMapper } from './map-report.ts';
 import { csvOrXml } from './parse-report.ts';
 import { parseReportList, type ReportListEntry } from './report-list.ts';
 import { describePosition, type ReportPosition } from './report-records.ts';
+import {
+  isRetryableReportError,
+  listAttemptsExhausted,
+  reportAttemptsExhausted,
+  reportRetryWarning,
+} from './report-retry.ts';
+import { ReportedAcrossAttempts } from './reported-across-attempts.ts';
+import { retryStream } from './retry-stream.ts';
 
 export const sourceName = 'QUALYSPC';
 export const reportStream = 'report';
@@ -27,7 +43,66 @@ export function lastImportedReportId(state: ConnectorState | null): string | nul
 export interface ReadOptions {
   batchSize?: number;
   sleep?: Sleep;
+  /** Jitter of the back-off between report attempts. */
+  random?: () => number;
   firstPollMs?: number;
+}
+
+/** Back-off, abort and hooks shared by the report list and report retries. */
+function retryTiming(
+  context: ConnectorContext,
+  options: ReadOptions,
+): Pick<WithRetryOptions, 'signal' | 'sleep' | 'random'> {
+  return {
+    signal: context.signal,
+    ...(options.sleep ? { sleep: options.sleep } : {}),
+    ...(options.random ? { random: options.random } : {}),
+  };
+}
+
+/** The report list, asked again (`maxReportAttempts`) when the answer is cut, garbled or an error under HTTP 200. */
+async function listReports(
+  api: ClassicApi,
+  config: QualysPcReportConfig,
+  context: ConnectorContext,
+  options: ReadOptions,
+): Promise<ReportListEntry[]> {
+  const maxAttempts = config.maxReportAttempts;
+  let attempts = 0;
+  try {
+    return await withRetry(
+      async (attempt) => {
+        attempts = attempt;
+        const xml = await api.text(
+          {
+            method: 'GET',
+            path: reportPath,
+            // Unfiltered, so that a "none matches" error can name close titles in any state.
+            params: { action: 'list' },
+            label: 'Qualys report list',
+            signal: context.signal,
+          },
+          'REPORT_LIST_OUTPUT',
+        );
+        return parseReportList(xml);
+      },
+      {
+        ...retryTiming(context, options),
+        policy: { maxRetries: maxAttempts - 1 },
+        isRetryable: isRetryableReportError,
+        onRetry: (error, failedAttempt, delayMs) => {
+          context.metrics.retries += 1;
+          context.logger.warn(
+            `Qualys report list: attempt ${failedAttempt} of ${maxAttempts} failed (${error instanceof Error ? error.message : String(error)}); asking again in ${delayMs} ms.`,
+            { attempt: failedAttempt, maxAttempts, delayMs },
+          );
+        },
+      },
+    );
+  } catch (error) {
+    if (isRetryableReportError(error)) throw listAttemptsExhausted(error, attempts);
+    throw error;
+  }
 }
 
 async function selectReport(
@@ -53,18 +128,7 @@ async function selectReport(
       ...(options.firstPollMs ? { firstPollMs: options.firstPollMs } : {}),
     });
   }
-  const xml = await api.text(
-    {
-      method: 'GET',
-      path: reportPath,
-      // Unfiltered, so that a "none matches" error can name close titles in any state.
-      params: { action: 'list' },
-      label: 'Qualys report list',
-      signal: context.signal,
-    },
-    'REPORT_LIST_OUTPUT',
-  );
-  return chooseReport(parseReportList(xml), config.titlePrefix);
+  return chooseReport(await listReports(api, config, context, options), config.titlePrefix);
 }
 
 function batchOf(
@@ -88,6 +152,99 @@ function batchOf(
 }
 
 /**
+ * Fetches, parses and maps one report, retrying the whole of it (`maxReportAttempts`) when the
+ * body breaks off or is bad: batches are upserts and nothing claims completion before the last
+ * batch, so starting over is safe. Each attempt has its own mapper, so hosts and definitions
+ * are emitted again with their first result and the policies and counts that make the
+ * completed scopes are those of the attempt that read the whole file.
+ */
+async function* importReport(
+  api: ClassicApi,
+  config: QualysPcReportConfig,
+  context: ConnectorContext,
+  report: ReportListEntry,
+  options: ReadOptions,
+): AsyncGenerator<RecordBatch> {
+  const batchSize = options.batchSize ?? defaultBatchSize;
+  const maxAttempts = config.maxReportAttempts;
+  const reported = new ReportedAcrossAttempts();
+  let attempts = 0;
+  let lastPosition: ReportPosition | null = null;
+  // Set before the last batch (checkpoint, completed scopes) is passed on: from then on nothing is retried.
+  let finished = false;
+
+  async function* attempt(number: number): AsyncGenerator<RecordBatch> {
+    attempts = number;
+    lastPosition = null;
+    reported.nextAttempt();
+    const opened = await openReport(api, report.id, config.format, context.signal);
+    try {
+      const mapper = new ReportMapper({
+        sourceName,
+        network: config.network,
+        reportId: report.id,
+        fallbackPolicyId: config.launch?.policyId ?? null,
+      });
+      for await (const item of csvOrXml(opened.format, opened.stream, {
+        reportId: report.id,
+        signal: context.signal,
+      })) {
+        mapper.accept(item);
+        lastPosition = item.position;
+        if (mapper.pendingViolations >= batchSize) {
+          yield batchOf(reported.filter(mapper.drain()), report.id, lastPosition, mapper.resultCount);
+        }
+      }
+      const final = batchOf(reported.filter(mapper.finish()), report.id, lastPosition, mapper.resultCount);
+      final.checkpoint = {
+        lastImportedReportId: report.id,
+        lastImportedLaunchDatetime: report.launchDatetime,
+      } satisfies ReportCheckpoint;
+      if (config.closeMissingFindings) final.completedScopes = mapper.completedScopes();
+      const counts = mapper.statusCounts;
+      context.logger.info('Policy report imported', {
+        reportId: report.id,
+        format: opened.format,
+        zipped: opened.zipped,
+        attempts: number,
+        results: mapper.resultCount,
+        passed: counts.passed,
+        failed: counts.failed,
+        error: counts.error,
+      });
+      finished = true;
+      yield final;
+    } finally {
+      opened.stream.destroy();
+      await opened.cleanup();
+    }
+  }
+
+  try {
+    yield* retryStream(attempt, {
+      ...retryTiming(context, options),
+      policy: { maxRetries: maxAttempts - 1 },
+      isRetryable: (error) => !finished && isRetryableReportError(error),
+      onRetry: (error, failedAttempt, delayMs) => {
+        context.metrics.retries += 1;
+        context.logger.warn(reportRetryWarning(report.id, failedAttempt, maxAttempts, delayMs, error), {
+          reportId: report.id,
+          attempt: failedAttempt,
+          maxAttempts,
+          delayMs,
+          ...(lastPosition ? { position: describePosition(lastPosition) } : {}),
+        });
+      },
+    });
+  } catch (error) {
+    if (!finished && isRetryableReportError(error)) {
+      throw reportAttemptsExhausted(error, report.id, attempts, lastPosition);
+    }
+    throw error;
+  }
+}
+
+/**
  * One sync: choose (or launch) the report, skip it if already imported, then stream it
  * through the parser and the mapper. The checkpoint and the completed scopes travel only with
  * the last batch, after the whole file parsed: a failure half-way leaves earlier batches
@@ -100,7 +257,6 @@ export async function* readReport(
   request: ReadRequest,
   options: ReadOptions = {},
 ): AsyncGenerator<RecordBatch> {
-  const batchSize = options.batchSize ?? defaultBatchSize;
   const report = await selectReport(api, config, context, options);
   const previous = lastImportedReportId(request.state);
   if (previous === report.id && !request.force) {
@@ -116,44 +272,5 @@ export async function* readReport(
     title: report.title,
     launched: report.launchDatetime,
   });
-  const opened = await openReport(api, report.id, config.format, context.signal);
-  try {
-    const mapper = new ReportMapper({
-      sourceName,
-      network: config.network,
-      reportId: report.id,
-      fallbackPolicyId: config.launch?.policyId ?? null,
-    });
-    let lastPosition: ReportPosition | null = null;
-    for await (const item of csvOrXml(opened.format, opened.stream, {
-      reportId: report.id,
-      signal: context.signal,
-    })) {
-      mapper.accept(item);
-      lastPosition = item.position;
-      if (mapper.pendingViolations >= batchSize) {
-        yield batchOf(mapper.drain(), report.id, lastPosition, mapper.resultCount);
-      }
-    }
-    const final = batchOf(mapper.finish(), report.id, lastPosition, mapper.resultCount);
-    final.checkpoint = {
-      lastImportedReportId: report.id,
-      lastImportedLaunchDatetime: report.launchDatetime,
-    } satisfies ReportCheckpoint;
-    if (config.closeMissingFindings) final.completedScopes = mapper.completedScopes();
-    const counts = mapper.statusCounts;
-    context.logger.info('Policy report imported', {
-      reportId: report.id,
-      format: opened.format,
-      zipped: opened.zipped,
-      results: mapper.resultCount,
-      passed: counts.passed,
-      failed: counts.failed,
-      error: counts.error,
-    });
-    yield final;
-  } finally {
-    opened.stream.destroy();
-    await opened.cleanup();
-  }
+  yield* importReport(api, config, context, report, options);
 }

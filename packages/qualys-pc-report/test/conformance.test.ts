@@ -20,6 +20,9 @@ describeConnectorConformance<QualysPcReportConfig>({
       ...credentials,
       titlePrefix: 'PC-Weekly',
       maxRetries: 0,
+      // One attempt, so that the one-shot reset of interruptRead really interrupts the sync
+      // (retried reports are tested in report-retry.test.ts).
+      maxReportAttempts: 1,
     };
     return {
       // The kit parses the input form with the schema.

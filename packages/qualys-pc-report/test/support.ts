@@ -48,6 +48,7 @@ export function harness(
   simulator: RunningSimulator,
   config: Partial<QualysPcReportConfigInput> = {},
   hooks: QualysPcReportHooks = {},
+  signal: AbortSignal = new AbortController().signal,
 ): Harness {
   const logs: LogRecord[] = [];
   const sleeps: number[] = [];
@@ -59,7 +60,7 @@ export function harness(
     logger: createLogger({ level: 'debug', redactor, sink: (record) => logs.push(record) }),
     redactor,
     metrics: createMetrics(),
-    signal: new AbortController().signal,
+    signal,
     now: () => new Date(),
   };
   const parsed = qualysPcReportConfigSchema.parse({

@@ -96,7 +96,8 @@ describe('syncing reports into the store', () => {
       reports: [{ id: '200', title: 'PC-Weekly 1', policyId, launchDatetime: '2024-04-20T06:00:12Z' }],
     });
     const config = reportConfig(simulator.url);
-    const definition = reportDefinition({ batchSize: 5 });
+    // No real back-off between report attempts.
+    const definition = reportDefinition({ batchSize: 5, sleep: async () => {} });
     const first = await runSync(syncOptions(definition, config, 'report'));
     expect(first.outcome).toBe('succeeded');
     const before = violationRows('report');
@@ -104,12 +105,15 @@ describe('syncing reports into the store', () => {
     const gone = before.filter((row) => !hostsInNewest.has(row.hostUid));
     expect(gone.filter((row) => row.category === 'open').length).toBeGreaterThan(0);
 
-    // A newer report that breaks off half-way: earlier batches are stored, nothing is closed.
+    // A newer report that breaks off half-way on every attempt: earlier batches are stored, nothing is closed.
     await restart(smaller, {
       reports: [{ id: '201', title: 'PC-Weekly 2', policyId, launchDatetime: '2024-04-27T06:00:12Z' }],
-      faults: [{ endpoint: 'reportFetch', kind: 'resetMidBody' }],
+      faults: [{ endpoint: 'reportFetch', kind: 'resetMidBody', times: Number.POSITIVE_INFINITY }],
     });
-    await expect(runSync(syncOptions(definition, config, 'report'))).rejects.toThrow(/report 201/);
+    await expect(runSync(syncOptions(definition, config, 'report'))).rejects.toThrow(
+      /report 201 .* failed after 3 attempts/,
+    );
+    expect(simulator.state.stats.requests.reportFetch).toBe(3);
     expect(store.lastRuns()[0]).toMatchObject({ outcome: 'failed' });
     const afterFailure = violationRows('report');
     expect(afterFailure.map((row) => row.uid)).toEqual(before.map((row) => row.uid));
