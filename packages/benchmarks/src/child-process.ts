@@ -11,6 +11,8 @@ export interface ForkOptions {
   execArgv?: readonly string[];
   /** Kill the child after this long. Default 30 minutes. */
   timeoutMs?: number;
+  /** Extra environment variables for the child (e.g. `MALLOC_ARENA_MAX`). */
+  env?: Readonly<Record<string, string>>;
 }
 
 /** Forks a `.ts` entry on this same Node (24 strips types), quiet unless it fails. */
@@ -21,6 +23,7 @@ export function forkScript(script: URL, options: ForkOptions = {}): ChildProcess
     execArgv: ['--disable-warning=ExperimentalWarning', ...(options.execArgv ?? [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: 'advanced',
+    ...(options.env ? { env: { ...process.env, ...options.env } } : {}),
   });
 }
 

@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ConfigError } from '@posturesync/core';
+import type { ProcessVariant } from './result-types.ts';
 import { parseCount } from './scale.ts';
 import { fullScales, quickScales, type ScaleOptions } from './scenarios.ts';
 
@@ -11,6 +12,9 @@ export interface BenchArguments {
   outDir: string | null;
   cpuProfile: boolean;
   keep: boolean;
+  /** Memory experiments: extra Node flags / environment / SQLite cache for the sync processes. */
+  syncVariant: ProcessVariant | null;
+  nodeDefaults: boolean;
   list: boolean;
   help: boolean;
 }
@@ -30,6 +34,12 @@ export const usage = `Usage: pnpm bench [options]
   --cpu-prof                write V8 CPU profiles of the sync processes and summarise them
   --out <dir>               result directory (default .bench-results at the repository root)
   --keep                    keep recordings and databases in the temp directory
+  --sync-flag <flag>        experiments: a Node flag for the sync processes (repeatable),
+                            e.g. --sync-flag=--max-semi-space-size=8
+  --sync-env <NAME=value>   experiments: an environment variable for them (repeatable),
+                            e.g. --sync-env MALLOC_ARENA_MAX=2
+  --sqlite-cache-kib <n>    experiments: the store's page cache in KiB (cache_size = -n)
+  --node-defaults           run the syncs with Node's default V8 flags, not posturesync's own
   --help                    this text
 `;
 
@@ -73,6 +83,19 @@ export function parseBenchArguments(argv: readonly string[]): BenchArguments {
   if (values['rate-limit-batch'] !== undefined) {
     scales.rateLimitBatchSize = parseCount(values['rate-limit-batch'], '--rate-limit-batch');
   }
+  const env: Record<string, string> = {};
+  for (const entry of values['sync-env'] ?? []) {
+    const match = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(entry);
+    if (!match) throw new ConfigError(`--sync-env: "${entry}" should look like NAME=value.`);
+    env[match[1] as string] = match[2] as string;
+  }
+  const execArgv = values['sync-flag'] ?? [];
+  const cacheKib = values['sqlite-cache-kib'];
+  const sqliteCacheSize = cacheKib === undefined ? undefined : -parseCount(cacheKib, '--sqlite-cache-kib');
+  const syncVariant: ProcessVariant | null =
+    execArgv.length > 0 || Object.keys(env).length > 0 || sqliteCacheSize !== undefined
+      ? { execArgv, env, ...(sqliteCacheSize === undefined ? {} : { sqliteCacheSize }) }
+      : null;
   return {
     profile: full ? 'full' : 'quick',
     scales,
@@ -81,6 +104,8 @@ export function parseBenchArguments(argv: readonly string[]): BenchArguments {
     outDir: values.out ?? null,
     cpuProfile: values['cpu-prof'] ?? false,
     keep: values.keep ?? false,
+    syncVariant,
+    nodeDefaults: values['node-defaults'] ?? false,
     list: values.list ?? false,
     help: values.help ?? false,
   };
@@ -104,6 +129,10 @@ function parseOptions(argv: readonly string[]) {
       'cpu-prof': { type: 'boolean' },
       out: { type: 'string' },
       keep: { type: 'boolean' },
+      'sync-flag': { type: 'string', multiple: true },
+      'sync-env': { type: 'string', multiple: true },
+      'sqlite-cache-kib': { type: 'string' },
+      'node-defaults': { type: 'boolean' },
       help: { type: 'boolean' },
     },
   });

@@ -17,6 +17,7 @@ import { posturesyncRequests, qualysEtlRequests, requestsPerTenThousandPairs } f
 import type {
   BenchResults,
   FloorMeasurement,
+  ProcessVariant,
   ScenarioResult,
   ServerCounts,
   SyncMeasurement,
@@ -34,8 +35,18 @@ export interface HarnessOptions {
   /** Node flags for the measured sync processes (e.g. `--cpu-prof`); a directory gets one file per run. */
   cpuProfileDir?: string | null;
   keep?: boolean;
+  /** Node flags, environment and SQLite cache for the measured sync processes (memory experiments). */
+  syncVariant?: ProcessVariant;
+  /** Run the sync processes with Node's defaults instead of `productNodeFlags`. */
+  nodeDefaults?: boolean;
   log?: (line: string) => void;
 }
+
+/**
+ * The V8 flags `posturesync` itself runs with (packages/cli/src/node-flags.ts applies them at
+ * startup), so the measured sync processes match what users run. `--node-defaults` drops them.
+ */
+export const productNodeFlags: readonly string[] = ['--max-semi-space-size=16'];
 
 const syncWorker = new URL('./sync-worker.ts', import.meta.url);
 const floorWorker = new URL('./floor-worker.ts', import.meta.url);
@@ -77,6 +88,7 @@ function toMeasurement(result: SyncJobResult, server: ServerCounts): SyncMeasure
     cpuMs: result.cpuMs,
     peakRssBytes: result.peakRssBytes,
     baselineRssBytes: result.baselineRssBytes,
+    memory: result.memory,
     outcome: result.outcome,
     counts: result.counts,
     recordsPerSecond: recordsPerSecond(result.storedViolations, result.wallMs),
@@ -121,10 +133,35 @@ class Harness {
   ): Promise<SyncMeasurement> {
     await simulator.reset();
     this.#log(`  ${label}: syncing...`);
-    const result = await runChild<SyncJobInput, SyncJobResult>(syncWorker, input, {
-      execArgv: this.#execArgv(label),
-    });
+    const variant = this.#options.syncVariant;
+    const result = await runChild<SyncJobInput, SyncJobResult>(
+      syncWorker,
+      variant?.sqliteCacheSize === undefined ? input : { ...input, sqliteCacheSize: variant.sqliteCacheSize },
+      {
+        // --expose-gc only lets the worker measure the live heap after the run; it never collects earlier.
+        execArgv: [
+          '--expose-gc',
+          ...(this.#options.nodeDefaults ? [] : productNodeFlags),
+          ...(variant?.execArgv ?? []),
+          ...this.#execArgv(label),
+        ],
+        ...(variant && Object.keys(variant.env).length > 0 ? { env: variant.env } : {}),
+      },
+    );
     const measurement = toMeasurement(result, serverCounts(await simulator.snapshot(), source));
+    measurement.nodeFlags = [
+      ...(this.#options.nodeDefaults ? [] : productNodeFlags),
+      ...(variant?.execArgv ?? []),
+    ];
+    if (variant) measurement.variant = variant;
+    const memory = measurement.memory;
+    if (memory) {
+      const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+      const at = memory.atPeakRss;
+      this.#log(
+        `  ${label}: at peak RSS ${mib(at.rss)} MiB: V8 heap ${mib(at.heapPhysical)} (used ${mib(at.heapUsed)}), external ${mib(at.external)}, other ${mib(at.outsideHeap)}; live heap after GC ${memory.afterGc ? mib(memory.afterGc.heapUsed) : '?'} MiB; db ${mib(at.databaseBytes)} MiB, WAL ${mib(memory.peaks.walBytes)} MiB`,
+      );
+    }
     this.#log(
       `  ${label}: ${measurement.storedViolations} records in ${(measurement.wallMs / 1000).toFixed(1)} s = ${Math.round(measurement.recordsPerSecond)}/s, CPU ${(measurement.cpuMs / 1000).toFixed(1)} s, peak RSS ${(measurement.peakRssBytes / 2 ** 20).toFixed(0)} MiB, ${measurement.server.total} requests`,
     );

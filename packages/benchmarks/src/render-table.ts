@@ -80,6 +80,60 @@ export function renderScenarioTable(scenarios: readonly ScenarioResult[]): strin
   );
 }
 
+const mebibytes = (bytes: number | undefined) => (bytes === undefined ? '-' : (bytes / 2 ** 20).toFixed(0));
+
+/**
+ * Where each sync's memory was at its peak RSS, and the largest value each component reached
+ * (sampled about once a second inside the sync process).
+ */
+export function renderMemoryTable(scenarios: readonly ScenarioResult[]): string | null {
+  const rows: string[][] = [];
+  for (const scenario of scenarios) {
+    for (const [run, measurement] of [
+      ['live', scenario.live],
+      ['replay', scenario.replay],
+    ] as const) {
+      const memory = measurement?.memory;
+      if (!measurement || !memory) continue;
+      const at = memory.atPeakRss;
+      rows.push([
+        `${scenario.name} ${run}`,
+        mebibytes(measurement.peakRssBytes),
+        mebibytes(measurement.baselineRssBytes),
+        `${mebibytes(at.heapPhysical)} / ${mebibytes(at.heapUsed)}`,
+        mebibytes(at.external),
+        mebibytes(at.outsideHeap),
+        mebibytes(at.rssFile),
+        `${mebibytes(memory.peaks.heapPhysical)} / ${mebibytes(memory.peaks.heapUsed)}`,
+        mebibytes(memory.peaks.external),
+        mebibytes(memory.peaks.outsideHeap),
+        mebibytes(memory.afterGc?.heapUsed),
+        memory.sqlite ? mebibytes(memory.sqlite.pageCount * memory.sqlite.pageSize) : '-',
+        mebibytes(memory.peaks.walBytes),
+      ]);
+    }
+  }
+  if (rows.length === 0) return null;
+  return markdownTable(
+    [
+      'sync',
+      'peak RSS',
+      'RSS before',
+      'at peak: V8 heap / used',
+      'external',
+      'other native',
+      'file-backed',
+      'max V8 heap / used',
+      'max external',
+      'max other native',
+      'live heap after run + GC',
+      'database',
+      'max WAL',
+    ],
+    rows,
+  );
+}
+
 export function renderResultsMarkdown(results: BenchResults): string {
   const { machine } = results;
   const parts = [
@@ -113,6 +167,17 @@ export function renderResultsMarkdown(results: BenchResults): string {
           ];
         }),
       ),
+    );
+  }
+  const memory = renderMemoryTable(results.scenarios);
+  if (memory) {
+    const variant = results.scenarios.find((scenario) => scenario.live.variant)?.live.variant;
+    const flags = results.scenarios.find((scenario) => scenario.live.nodeFlags)?.live.nodeFlags;
+    parts.push(
+      '',
+      `Memory of the sync processes in MiB (sampled about once a second; "other native" = RSS - V8 heap - external: code, SQLite's page cache, zlib, free pages malloc keeps); sync processes ran with ${flags && flags.length > 0 ? flags.join(' ') : "Node's default flags"}${variant ? ` (experiment: ${JSON.stringify(variant)})` : ''}:`,
+      '',
+      memory,
     );
   }
   parts.push(

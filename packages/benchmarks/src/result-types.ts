@@ -21,6 +21,67 @@ export interface ProcessMeasurement {
   peakRssBytes: number;
   /** RSS after the modules were loaded, before the measured work. */
   baselineRssBytes: number;
+  /** Where the memory was over the run (sync processes only). */
+  memory?: MemoryProfile;
+  /** V8/Node flags of the sync process (the product's own, plus any experiment's). */
+  nodeFlags?: string[];
+  /** Node flags and environment the child ran with beyond the defaults (experiments only). */
+  variant?: ProcessVariant;
+}
+
+/** Extra settings for a measured child process, to attribute memory (`--sync-flag`, `--sync-env`). */
+export interface ProcessVariant {
+  execArgv: string[];
+  env: Record<string, string>;
+  /** SQLite `cache_size` pragma value set on the store after it opened (e.g. -8192 = 8 MiB). */
+  sqliteCacheSize?: number;
+}
+
+/** One reading of a sync process's memory, in bytes; `atMs` since sampling started. */
+export interface MemorySample {
+  atMs: number;
+  rss: number;
+  /** Anonymous resident pages (heap, malloc, stacks) from /proc/self/status. */
+  rssAnon: number;
+  /** File-backed resident pages (code, the mapped SQLite -shm). */
+  rssFile: number;
+  heapUsed: number;
+  heapTotal: number;
+  /** V8 heap pages actually resident (`total_physical_size`). */
+  heapPhysical: number;
+  /** Buffers, ArrayBuffers and other memory V8 knows is held for JS objects. */
+  external: number;
+  arrayBuffers: number;
+  /** V8's own malloc use (not the heap pages). */
+  mallocedMemory: number;
+  /** rss - heapPhysical - external: code, native allocations (SQLite cache, zlib), free malloc pages. */
+  outsideHeap: number;
+  databaseBytes: number;
+  walBytes: number;
+}
+
+export interface MemoryProfile {
+  intervalMs: number;
+  /** About one a second, thinned by half whenever 600 accumulate. */
+  samples: MemorySample[];
+  /** Maximum of each field over all samples (each at its own moment). */
+  peaks: Record<Exclude<keyof MemorySample, 'atMs'>, number>;
+  /** The sample with the highest RSS. */
+  atPeakRss: MemorySample;
+  heapSizeLimit: number;
+  peakMallocedMemory: number;
+  heapSpaces: Array<{ name: string; size: number; used: number; physical: number }>;
+  /** After the run and a full GC: the live heap and what RSS fell to. */
+  afterGc: { heapUsed: number; heapTotal: number; rss: number; external: number } | null;
+  sqlite: { pageSize: number; cacheSize: number; pageCount: number; walAutocheckpoint: number } | null;
+  /** Resident bytes by mapping kind at the end of the run (Linux /proc/self/smaps). */
+  mappings: {
+    brkHeap: number;
+    anonymous: number;
+    anonymousCount: number;
+    file: number;
+    largestAnonymous: Array<{ size: number; rss: number }>;
+  } | null;
 }
 
 export interface RecordCounts {

@@ -33,11 +33,15 @@ async function main(argv: string[]): Promise<number> {
   const profileDir = args.cpuProfile ? path.join(outDir, `profiles-${Date.now()}`) : null;
   const log = (line: string) => process.stderr.write(`${line}\n`);
   log(`posturesync bench (${args.profile}): ${scenarios.map((scenario) => scenario.name).join(', ')}`);
+  if (args.syncVariant) log(`  sync processes: ${JSON.stringify(args.syncVariant)}`);
+  if (args.nodeDefaults) log('  sync processes: Node default V8 flags (--node-defaults)');
   const results = await runBenchmarks({
     scenarios,
     profile: args.profile,
     cpuProfileDir: profileDir,
     keep: args.keep,
+    ...(args.syncVariant ? { syncVariant: args.syncVariant } : {}),
+    nodeDefaults: args.nodeDefaults,
     log,
   });
   let markdown = renderResultsMarkdown(results);

@@ -16,6 +16,8 @@ import { qualysPcReportConnector } from '@posturesync/qualys-pc-report';
 import { qualysPcrsConnector } from '@posturesync/qualys-pcrs';
 import { serveChildJob } from './child-process.ts';
 import { peakRssBytes, timed } from './measure.ts';
+import { MemorySampler } from './memory-sampler.ts';
+import type { MemoryProfile } from './result-types.ts';
 import { averageRowBytes, type RowSample } from './row-sample.ts';
 import { loadSqlite } from './third-party.ts';
 
@@ -26,6 +28,8 @@ export interface SyncJobInput {
   databasePath: string;
   /** Write this many stored violation rows here, for the bare-insert floor. */
   sample?: { file: string; rows: number };
+  /** Experiments: a `cache_size` pragma value to set on the store after it opened. */
+  sqliteCacheSize?: number;
 }
 
 export interface SyncJobResult {
@@ -43,6 +47,7 @@ export interface SyncJobResult {
   rowBytes: number;
   /** Distinct violation rows in the database afterwards (re-sent rows are counted once). */
   storedViolations: number;
+  memory: MemoryProfile;
 }
 
 async function syncOnce<TConfig>(
@@ -60,8 +65,11 @@ async function syncOnce<TConfig>(
   });
   const config = definition.configSchema.parse(input.config);
   const store = Store.open(input.databasePath);
+  if (input.sqliteCacheSize !== undefined) store.database.pragma(`cache_size = ${input.sqliteCacheSize}`);
+  const sampler = new MemorySampler({ databasePath: input.databasePath, database: store.database });
   try {
     const baselineRssBytes = process.memoryUsage().rss;
+    sampler.start();
     const run = await timed(() =>
       runSync({
         store,
@@ -75,10 +83,33 @@ async function syncOnce<TConfig>(
       }),
     );
     const summary = run.value;
+    const peak = peakRssBytes();
+    const sqlite = {
+      pageSize: Number(store.database.pragma('page_size', { simple: true })),
+      cacheSize: Number(store.database.pragma('cache_size', { simple: true })),
+      pageCount: Number(store.database.pragma('page_count', { simple: true })),
+      walAutocheckpoint: Number(store.database.pragma('wal_autocheckpoint', { simple: true })),
+    };
+    // The sync child runs with --expose-gc: the live heap left after the run tells retained data
+    // apart from heap V8 merely had not collected yet.
+    const collect = (globalThis as { gc?: () => void }).gc;
+    let afterGc: MemoryProfile['afterGc'] = null;
+    if (collect) {
+      collect();
+      const usage = process.memoryUsage();
+      afterGc = {
+        heapUsed: usage.heapUsed,
+        heapTotal: usage.heapTotal,
+        rss: usage.rss,
+        external: usage.external,
+      };
+    }
+    const memory = sampler.stop({ afterGc, sqlite });
     return {
+      memory,
       wallMs: run.wallMs,
       cpuMs: run.cpuMs,
-      peakRssBytes: peakRssBytes(),
+      peakRssBytes: peak,
       baselineRssBytes,
       outcome: summary.outcome,
       counts: summary.counts,

@@ -1,6 +1,10 @@
 #!/usr/bin/env node
-import { runCli } from './cli.ts';
-import { installSignalHandlers } from './signals.ts';
+import { applyNodeFlags } from './node-flags.ts';
+
+// First, before the CLI loads: may replace this process with one that has the V8 flags (issue 7).
+applyNodeFlags();
+const { runCli } = await import('./cli.ts');
+const { installSignalHandlers } = await import('./signals.ts');
 
 // `posturesync history | head` closes the pipe early: that is not an error worth a stack trace.
 for (const stream of [process.stdout, process.stderr]) {
