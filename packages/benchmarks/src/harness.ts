@@ -46,7 +46,7 @@ export interface HarnessOptions {
  * The V8 flags `posturesync` itself runs with (packages/cli/src/node-flags.ts applies them at
  * startup), so the measured sync processes match what users run. `--node-defaults` drops them.
  */
-export const productNodeFlags: readonly string[] = ['--max-semi-space-size=16'];
+export const productNodeFlags: readonly string[] = ['--max-semi-space-size=16', '--heap-growing-percent=100'];
 
 const syncWorker = new URL('./sync-worker.ts', import.meta.url);
 const floorWorker = new URL('./floor-worker.ts', import.meta.url);

@@ -11,11 +11,12 @@ const base = {
 
 describe('relaunchArguments', () => {
   it('issue 7: relaunches once with a capped young generation, keeping flags and arguments', () => {
-    expect(nodeFlags).toEqual(['--max-semi-space-size=16']);
+    expect(nodeFlags).toEqual(['--max-semi-space-size=16', '--heap-growing-percent=100']);
     expect(relaunchArguments({ ...base, execArgv: ['--enable-source-maps'] })).toEqual([
       '/usr/bin/node',
       '--enable-source-maps',
       '--max-semi-space-size=16',
+      '--heap-growing-percent=100',
       '/opt/posturesync/bin.ts',
       'sync',
       '--full',
@@ -28,12 +29,24 @@ describe('relaunchArguments', () => {
     expect(relaunchArguments({ ...base, execArgv })).toBeNull();
   });
 
-  it("issue 7: a user's own semi-space setting wins, on the command line or in NODE_OPTIONS", () => {
-    expect(relaunchArguments({ ...base, execArgv: ['--max-semi-space-size=64'] })).toBeNull();
-    expect(relaunchArguments({ ...base, execArgv: ['--max-semi-space-size', '64'] })).toBeNull();
+  it("issue 7: a user's own value of a flag wins, on the command line or in NODE_OPTIONS", () => {
+    const own = ['--max-semi-space-size=64', '--heap-growing-percent=300'];
+    expect(relaunchArguments({ ...base, execArgv: own })).toBeNull();
     expect(
-      relaunchArguments({ ...base, env: { NODE_OPTIONS: '--trace-warnings  --max-semi-space-size=8' } }),
+      relaunchArguments({ ...base, execArgv: ['--max-semi-space-size', '64', '--heap-growing-percent=300'] }),
     ).toBeNull();
+    expect(
+      relaunchArguments({ ...base, env: { NODE_OPTIONS: `--trace-warnings  ${own.join(' ')}` } }),
+    ).toBeNull();
+    // Only the missing flag is added.
+    expect(relaunchArguments({ ...base, execArgv: ['--max-semi-space-size=64'] })).toEqual([
+      '/usr/bin/node',
+      '--max-semi-space-size=64',
+      '--heap-growing-percent=100',
+      '/opt/posturesync/bin.ts',
+      'sync',
+      '--full',
+    ]);
   });
 
   it('issue 7: opted out, or a Node without process.execve, runs as it is', () => {
