@@ -1,2 +1,8 @@
-export { platformUrls, type QualysPlatform, qualysPlatformNames, qualysPlatforms } from './platforms.ts';
+export {
+  platformOrUrlProblem,
+  platformUrls,
+  type QualysPlatform,
+  qualysPlatformNames,
+  qualysPlatforms,
+} from './platforms.ts';
 export { policyReportXmlElements, policyReportXmlPaths } from './policy-report-xml-elements.ts';

@@ -40,3 +40,21 @@ export function platformUrls(kind: 'apiUrl' | 'gatewayUrl'): Record<QualysPlatfo
     string
   >;
 }
+
+/**
+ * A connector is pointed at Qualys by exactly one of a platform name or an explicit URL
+ * (private clouds). Returns the problem to report against the config, or null when it is fine.
+ */
+export function platformOrUrlProblem(
+  platform: string | undefined,
+  url: string | undefined,
+  urlKey: string,
+): { path: string; message: string } | null {
+  if ((platform === undefined) !== (url === undefined)) return null;
+  return platform === undefined
+    ? {
+        path: 'platform',
+        message: `set either platform (one of ${qualysPlatformNames.join(', ')}) or ${urlKey} (private cloud)`,
+      }
+    : { path: urlKey, message: `set platform or ${urlKey}, not both` };
+}

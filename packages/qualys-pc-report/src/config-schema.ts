@@ -1,4 +1,5 @@
 import { ConfigError } from '@posturesync/core';
+import { platformOrUrlProblem } from '@posturesync/qualys-formats';
 import { z } from 'zod';
 import { platformApiUrls, platformNames } from './platforms.ts';
 import { defaultMaxReportAttempts } from './report-retry.ts';
@@ -110,17 +111,8 @@ export const qualysPcReportConfigSchema = z
       .describe('Value of the X-Requested-With header Qualys requires on every API v2 call.'),
   })
   .superRefine((config, context) => {
-    const given = [config.platform, config.apiUrl].filter((value) => value !== undefined).length;
-    if (given !== 1) {
-      context.addIssue({
-        code: 'custom',
-        path: given === 0 ? ['platform'] : ['apiUrl'],
-        message:
-          given === 0
-            ? `set either platform (one of ${platformNames.join(', ')}) or apiUrl (private cloud)`
-            : 'set only one of platform and apiUrl',
-      });
-    }
+    const problem = platformOrUrlProblem(config.platform, config.apiUrl, 'apiUrl');
+    if (problem) context.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
   });
 
 export type QualysPcReportConfig = z.infer<typeof qualysPcReportConfigSchema>;

@@ -1,4 +1,5 @@
 import { ConfigError } from '@posturesync/core';
+import { platformOrUrlProblem } from '@posturesync/qualys-formats';
 import { z } from 'zod';
 import { defaultPcrsApiVersion, pcrsApiVersions } from './api-version.ts';
 import { platformGateways, platformNames } from './platforms.ts';
@@ -126,17 +127,8 @@ export const qualysPcrsConfigSchema = z
       ),
   })
   .superRefine((config, context) => {
-    const given = [config.platform, config.gatewayUrl].filter((value) => value !== undefined).length;
-    if (given !== 1) {
-      context.addIssue({
-        code: 'custom',
-        path: given === 0 ? ['platform'] : ['gatewayUrl'],
-        message:
-          given === 0
-            ? `set either platform (one of ${platformNames.join(', ')}) or gatewayUrl (private cloud)`
-            : 'set platform or gatewayUrl, not both',
-      });
-    }
+    const problem = platformOrUrlProblem(config.platform, config.gatewayUrl, 'gatewayUrl');
+    if (problem) context.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
   })
   .describe('Qualys PCRS posture-streaming connector settings.');
 
