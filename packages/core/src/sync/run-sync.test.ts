@@ -270,6 +270,24 @@ describe('issue 6: sync engine', () => {
     expect(store.getState('pcrs-eu')!.deferredScopes).toEqual([]);
   });
 
+  it('issue 6: repeated partial runs keep one deferred entry per scope, the newest generation', async () => {
+    await runSync(options(createFakeDefinition({ batches: v0 })));
+    const partialBatches = v1.map((batch) =>
+      batch.position.includes('policy 2')
+        ? { ...batch, warnings: ['policy 2: hostids answered late'] }
+        : batch,
+    );
+    await runSync(options(createFakeDefinition({ batches: partialBatches }), { full: true }));
+    const second = await runSync(options(createFakeDefinition({ batches: partialBatches }), { full: true }));
+    expect(second.outcome).toBe('partial');
+    expect(store.getState('pcrs-eu')!.deferredScopes).toEqual([
+      { generation: second.generation, scope: { policyUid: '1' } },
+      { generation: second.generation, scope: { policyUid: '2' } },
+    ]);
+    const quiet = await runSync(options(createFakeDefinition({ batches: [] })));
+    expect(quiet).toMatchObject({ outcome: 'succeeded', closed: 6 });
+  });
+
   it('issue 6: a scope whose violation was quarantined is never closed from that generation', async () => {
     await runSync(options(createFakeDefinition({ batches: v0 })));
     const broken = makeViolation('1000000000001', '1', '1', 'failed');

@@ -85,10 +85,16 @@ function deferScopes(
   generation: number,
 ): DeferredScope[] {
   if (tainted.all) return [...deferred];
-  const added = scopes
-    .filter((scope) => !tainted.policies.includes(scope.policyUid))
-    .map((scope) => ({ generation, scope }));
-  return [...deferred, ...added].slice(-maxDeferredScopes);
+  // A newer entry for the same scope closes everything the older one would (its generation is
+  // higher), so one entry per scope is kept and repeated partial runs do not pile up copies.
+  const byScope = new Map(deferred.map((entry) => [scopeKey(entry.scope), entry]));
+  for (const scope of scopes) {
+    if (tainted.policies.includes(scope.policyUid)) continue;
+    const key = scopeKey(scope);
+    byScope.delete(key);
+    byScope.set(key, { generation, scope });
+  }
+  return [...byScope.values()].slice(-maxDeferredScopes);
 }
 
 function isCancellation(error: unknown, signal: AbortSignal): boolean {
