@@ -11,6 +11,7 @@ import type { Environment } from './config/resolve-connector.ts';
 import type { ConnectorSearch } from './connector-discovery.ts';
 import { type Colors, colorEnabled, createColors } from './output/color.ts';
 import { LiveRegion } from './output/live-region.ts';
+import { terminalText } from './output/terminal-text.ts';
 
 export interface CliStream {
   write(chunk: string): unknown;
@@ -86,9 +87,9 @@ function humanLine(record: LogRecord, colors: Colors): string {
       ([key, value]) =>
         value !== undefined && value !== null && typeof value !== 'object' && !quietFields.has(key),
     )
-    .map(([key, value]) => `${key}=${String(value)}`)
+    .map(([key, value]) => `${terminalText(key)}=${terminalText(String(value))}`)
     .join(' ');
-  return `${tag} ${message}${extras ? colors.dim(` ${extras}`) : ''}`;
+  return `${tag} ${terminalText(message)}${extras ? colors.dim(` ${extras}`) : ''}`;
 }
 
 export function createContext(

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Store } from '@posturesync/core';
 import { describe, expect, it } from 'vitest';
-import { fakeRegistry } from './support/fake-connector.ts';
+import { fakeRegistry, hostileText } from './support/fake-connector.ts';
 import { invoke, tempDirectory } from './support/run-cli.ts';
 
 const password = 'fake-secret-hunter2';
@@ -168,5 +168,22 @@ describe('sync, status and history with a fake connector', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('\x1b[J');
     expect(result.stdout).toContain('fake-a (fake) succeeded');
+  });
+
+  it('issue 13: status, history, check and sync print no raw control characters from the source', async () => {
+    const cwd = project(block('fake-evil', '    mode: hostile\n'));
+    const raw = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
+    const sync = await invoke(['--no-color', 'sync'], { cwd, env, registry: fakeRegistry });
+    expect(sync.code).toBe(0);
+    const status = await invoke(['--no-color', 'status'], { cwd, registry: fakeRegistry });
+    expect(status.stdout).toContain('Evil\\x1b]0;pwned');
+    const history = await invoke(['--no-color', 'history'], { cwd, registry: fakeRegistry });
+    const check = await invoke(['--no-color', 'check'], { cwd, env, registry: fakeRegistry });
+    expect(check.stdout).toContain('the source said: Evil\\x1b]0;pwned\\x07 \\x1b[2J\\x00\\x9b\\u202eTitle');
+    for (const output of [sync, status, history, check])
+      expect(output.stdout + output.stderr).not.toMatch(raw);
+    // JSON output keeps the data exact (JSON itself escapes what must be escaped).
+    const json = await invoke(['--json', 'check'], { cwd, env, registry: fakeRegistry });
+    expect(JSON.parse(json.stdout).results[0].error.message).toBe(`the source said: ${hostileText}`);
   });
 });

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { checkConnector } from '../engine.ts';
 import { type ExitCode, exitCodeForError, exitCodes, worstExitCode } from '../exit-codes.ts';
 import { describeError, type ErrorReport } from '../output/report-error.ts';
+import { terminalText } from '../output/terminal-text.ts';
 import type { CommandRunner } from './command-runner.ts';
 import { loadConnectors } from './load-connectors.ts';
 import { warnAboutTls } from './sync-instances.ts';
@@ -64,11 +65,13 @@ export function registerCheckCommand(program: Command, run: CommandRunner): void
         const { colors } = context;
         for (const outcome of outcomes) {
           if (outcome.ok) {
-            const facts = outcome.details.length > 0 ? `: ${outcome.details.join('; ')}` : '';
-            context.out(`${colors.green('✓')} ${colors.bold(outcome.instance)} (${outcome.type})${facts}`);
+            const facts = outcome.details.length > 0 ? `: ${terminalText(outcome.details.join('; '))}` : '';
+            context.out(
+              `${colors.green('✓')} ${colors.bold(terminalText(outcome.instance))} (${terminalText(outcome.type)})${facts}`,
+            );
           } else {
             context.out(
-              `${colors.red('✗')} ${colors.bold(outcome.instance)} (${outcome.type}): [${outcome.error?.code}] ${outcome.error?.message}`,
+              `${colors.red('✗')} ${colors.bold(terminalText(outcome.instance))} (${terminalText(outcome.type)}): [${outcome.error?.code}] ${terminalText(outcome.error?.message ?? '')}`,
             );
           }
         }

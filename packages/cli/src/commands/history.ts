@@ -4,6 +4,7 @@ import { exitCodes } from '../exit-codes.ts';
 import { formatCount } from '../output/format.ts';
 import { colorOutcome, runDuration } from '../output/status-report.ts';
 import { renderTable } from '../output/table.ts';
+import { terminalText } from '../output/terminal-text.ts';
 import type { CommandRunner } from './command-runner.ts';
 import { databaseForReading, openStoreForReading } from './open-store.ts';
 
@@ -38,7 +39,7 @@ export function registerHistoryCommand(program: Command, run: CommandRunner): vo
               runs,
               [
                 { header: 'ID', value: (run) => String(run.id), align: 'right' },
-                { header: 'INSTANCE', value: (run) => run.instance },
+                { header: 'INSTANCE', value: (run) => terminalText(run.instance) },
                 { header: 'STARTED', value: (run) => `${run.startedAt.slice(0, 19).replace('T', ' ')}Z` },
                 { header: 'DURATION', value: runDuration, align: 'right' },
                 { header: 'OUTCOME', value: (run) => colorOutcome(run.outcome, colors) },
@@ -58,7 +59,7 @@ export function registerHistoryCommand(program: Command, run: CommandRunner): vo
                     [
                       run.resumedFromRunId === null ? '' : `resumed #${run.resumedFromRunId}`,
                       run.full ? 'full' : '',
-                      run.errorCode ?? '',
+                      terminalText(run.errorCode ?? ''),
                     ]
                       .filter(Boolean)
                       .join(' '),
@@ -66,7 +67,7 @@ export function registerHistoryCommand(program: Command, run: CommandRunner): vo
               ],
               options.connector === undefined
                 ? 'no sync runs recorded yet'
-                : `no sync runs recorded for ${options.connector}`,
+                : `no sync runs recorded for ${terminalText(options.connector)}`,
             ),
           );
           return exitCodes.success;

@@ -1,5 +1,6 @@
 import { errorCodes, isPostureSyncError, type SecretRedactor } from '@posturesync/core';
 import type { Colors } from './color.ts';
+import { terminalText } from './terminal-text.ts';
 
 /** Label for errors that are not PostureSyncErrors (bugs); they exit with code 1. */
 export const internalErrorCode = errorCodes.unexpected;
@@ -42,6 +43,6 @@ export function formatErrorReport(
       details: report.details,
     });
   }
-  const head = `${options.colors.red('error')} [${report.code}]: ${report.message}`;
-  return options.stack ? `${head}\n${options.colors.dim(options.stack)}` : head;
+  const head = `${options.colors.red('error')} [${terminalText(report.code)}]: ${terminalText(report.message)}`;
+  return options.stack ? `${head}\n${options.colors.dim(terminalText(options.stack))}` : head;
 }

@@ -2,6 +2,7 @@ import type { FailingControl, StoreSummary, SyncRunRecord } from '@posturesync/c
 import type { Colors } from './color.ts';
 import { durationBetween, formatCount, formatDuration, formatPercent, formatWhen } from './format.ts';
 import { renderTable } from './table.ts';
+import { terminalText } from './terminal-text.ts';
 
 export function colorOutcome(outcome: string, colors: Colors): string {
   switch (outcome) {
@@ -30,26 +31,26 @@ export function renderStatus(
   options: { database: string; colors: Colors; now: Date },
 ): string {
   const { colors } = options;
-  const sections: string[] = [`${colors.bold('Database')}  ${options.database}`];
+  const sections: string[] = [`${colors.bold('Database')}  ${terminalText(options.database)}`];
 
   sections.push(
     `${colors.bold('Last sync per connector instance')}\n${renderTable(
       summary.lastRuns,
       [
-        { header: 'INSTANCE', value: (run) => run.instance },
-        { header: 'TYPE', value: (run) => run.connectorId },
+        { header: 'INSTANCE', value: (run) => terminalText(run.instance) },
+        { header: 'TYPE', value: (run) => terminalText(run.connectorId) },
         { header: 'OUTCOME', value: (run) => colorOutcome(run.outcome, colors) },
         { header: 'WHEN', value: (run) => formatWhen(run.finishedAt ?? run.startedAt, options.now) },
         { header: 'DURATION', value: runDuration, align: 'right' },
         { header: 'VIOLATIONS', value: (run) => formatCount(run.counts.violations), align: 'right' },
-        { header: 'ERROR', value: (run) => run.errorCode ?? '' },
+        { header: 'ERROR', value: (run) => terminalText(run.errorCode ?? '') },
       ],
       'no sync has run yet: try `posturesync sync` or `posturesync demo`',
     )}`,
   );
 
   const perInstance = summary.hostsByInstance
-    .map((row) => `${row.instance} ${formatCount(row.hosts)}`)
+    .map((row) => `${terminalText(row.instance)} ${formatCount(row.hosts)}`)
     .join(', ');
   sections.push(
     `${colors.bold('Hosts')}  ${formatCount(summary.hosts)}${perInstance ? ` (${perInstance})` : ''}\n${colors.bold('Open failed results')}  ${formatCount(summary.openFailedResults)}`,
@@ -57,8 +58,8 @@ export function renderStatus(
 
   sections.push(
     `${colors.bold('Pass rate per policy')}\n${renderTable(summary.policies, [
-      { header: 'INSTANCE', value: (row) => row.instance },
-      { header: 'POLICY', value: (row) => row.policyUid },
+      { header: 'INSTANCE', value: (row) => terminalText(row.instance) },
+      { header: 'POLICY', value: (row) => terminalText(row.policyUid) },
       { header: 'TITLE', value: (row) => truncate(row.policyTitle ?? '', 48) },
       { header: 'PASSED', value: (row) => formatCount(row.passed), align: 'right' },
       { header: 'FAILED', value: (row) => formatCount(row.failed), align: 'right' },
@@ -72,7 +73,7 @@ export function renderStatus(
     `${colors.bold('Failing controls by severity')}\n${renderTable(
       summary.failingBySeverity,
       [
-        { header: 'SEVERITY', value: (row) => row.severity },
+        { header: 'SEVERITY', value: (row) => terminalText(row.severity) },
         { header: 'CONTROLS', value: (row) => formatCount(row.controls), align: 'right' },
         { header: 'FAILING RESULTS', value: (row) => formatCount(row.failingResults), align: 'right' },
       ],
@@ -83,11 +84,11 @@ export function renderStatus(
   if (topFailing.length > 0) {
     sections.push(
       `${colors.bold(`Top ${topFailing.length} failing controls`)}\n${renderTable(topFailing, [
-        { header: 'SEVERITY', value: (row) => row.severity },
-        { header: 'CONTROL', value: (row) => row.controlId },
+        { header: 'SEVERITY', value: (row) => terminalText(row.severity) },
+        { header: 'CONTROL', value: (row) => terminalText(row.controlId) },
         { header: 'HOSTS', value: (row) => formatCount(row.failingHosts), align: 'right' },
         { header: 'STATEMENT', value: (row) => truncate(row.statement ?? '', 60) },
-        { header: 'INSTANCE', value: (row) => row.instance },
+        { header: 'INSTANCE', value: (row) => terminalText(row.instance) },
       ])}`,
     );
   }
@@ -95,6 +96,7 @@ export function renderStatus(
 }
 
 function truncate(text: string, width: number): string {
+  // Cut first, then escape: the width counts what the source sent, the escapes stay whole.
   const single = text.replace(/\s+/g, ' ').trim();
-  return single.length > width ? `${single.slice(0, width - 1)}…` : single;
+  return terminalText(single.length > width ? `${single.slice(0, width - 1)}…` : single);
 }

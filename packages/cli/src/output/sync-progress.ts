@@ -3,6 +3,7 @@ import type { SyncEvent } from '../engine.ts';
 import type { Colors } from './color.ts';
 import { formatCount, formatDuration } from './format.ts';
 import type { LiveRegion } from './live-region.ts';
+import { terminalText } from './terminal-text.ts';
 
 interface StreamView {
   records: number;
@@ -84,10 +85,12 @@ export function createTerminalProgress(options: {
   const draw = () => {
     timer = null;
     lastDraw = clock();
-    const head = `${options.colors.bold(options.instance)} ${options.colors.dim(status)}`;
+    const head = `${options.colors.bold(terminalText(options.instance))} ${options.colors.dim(status)}`;
     options.live.update([
       head,
-      ...[...streams].map(([name, view]) => `  ${describeStream(options.colors.cyan(name), view)}`),
+      ...[...streams].map(
+        ([name, view]) => `  ${describeStream(options.colors.cyan(terminalText(name)), view)}`,
+      ),
     ]);
   };
   const schedule = () => {
@@ -105,7 +108,7 @@ export function createTerminalProgress(options: {
         status = event.resumed ? `resuming run #${event.resumedFromRunId ?? '?'}` : 'syncing';
         schedule();
       } else if (event.type === 'warning') {
-        options.live.print(`${options.colors.yellow('warn ')} ${event.message}`);
+        options.live.print(`${options.colors.yellow('warn ')} ${terminalText(event.message)}`);
       } else if (apply(streams, event)) schedule();
     },
     stop() {

@@ -4,6 +4,7 @@ import type { ExitCode } from '../exit-codes.ts';
 import type { Colors } from './color.ts';
 import { formatCount, formatDuration } from './format.ts';
 import type { ErrorReport } from './report-error.ts';
+import { terminalText } from './terminal-text.ts';
 
 export interface InstanceOutcome {
   instance: string;
@@ -33,13 +34,13 @@ export function renderSyncOutcome(outcome: InstanceOutcome, colors: Colors): str
       ? `, resumed from run #${summary.resumedFromRunId ?? '?'}`
       : ', fresh start (nothing to resume)';
     lines.push(
-      `${mark} ${colors.bold(outcome.instance)} (${outcome.type}) ${summary.outcome} in ${formatDuration(summary.durationMs)} — run #${summary.runId}${resumed}`,
+      `${mark} ${colors.bold(terminalText(outcome.instance))} (${terminalText(outcome.type)}) ${summary.outcome} in ${formatDuration(summary.durationMs)} — run #${summary.runId}${resumed}`,
       `    hosts ${formatCount(summary.counts.hosts)} · policies ${formatCount(summary.counts.policies)} · definitions ${formatCount(summary.counts.definitions)} · violations ${formatCount(summary.counts.violations)}`,
       `    quarantined ${formatCount(summary.quarantined)} · closed ${formatCount(summary.closed)} · batches ${formatCount(summary.batches)} · warnings ${formatCount(summary.warningCount)}`,
       `    requests ${formatCount(summary.metrics.requests)} · retries ${formatCount(summary.metrics.retries)} · rate-limit waits ${formatCount(summary.metrics.rateLimitWaits)} (${formatDuration(summary.metrics.rateLimitWaitMs)})`,
     );
     for (const warning of summary.warnings.slice(0, shownWarnings))
-      lines.push(`    ${colors.yellow('warn')} ${warning}`);
+      lines.push(`    ${colors.yellow('warn')} ${terminalText(warning)}`);
     if (summary.warningCount > shownWarnings)
       lines.push(
         `    … ${formatCount(summary.warningCount - shownWarnings)} more warnings (see history --json)`,
@@ -47,7 +48,7 @@ export function renderSyncOutcome(outcome: InstanceOutcome, colors: Colors): str
   } else if (outcome.run) {
     const { run } = outcome;
     lines.push(
-      `${mark} ${colors.bold(outcome.instance)} (${outcome.type}) ${run.outcome} — run #${run.id}${run.resumedFromRunId === null ? '' : `, resumed from run #${run.resumedFromRunId}`}`,
+      `${mark} ${colors.bold(terminalText(outcome.instance))} (${terminalText(outcome.type)}) ${run.outcome} — run #${run.id}${run.resumedFromRunId === null ? '' : `, resumed from run #${run.resumedFromRunId}`}`,
       `    hosts ${formatCount(run.counts.hosts)} · policies ${formatCount(run.counts.policies)} · definitions ${formatCount(run.counts.definitions)} · violations ${formatCount(run.counts.violations)}`,
       `    quarantined ${formatCount(run.quarantined)} · closed ${formatCount(run.closed)} · batches ${formatCount(run.batches)} · warnings ${formatCount(run.warningCount)}`,
       `    requests ${formatCount(run.metrics.requests)} · retries ${formatCount(run.metrics.retries)} · rate-limit waits ${formatCount(run.metrics.rateLimitWaits)} (${formatDuration(run.metrics.rateLimitWaitMs)})`,
@@ -55,10 +56,12 @@ export function renderSyncOutcome(outcome: InstanceOutcome, colors: Colors): str
     if (run.outcome === 'cancelled') lines.push('    the next sync resumes from the last committed batch');
   } else {
     lines.push(
-      `${mark} ${colors.bold(outcome.instance)} (${outcome.type}) ${outcome.exitCode === 130 ? 'cancelled' : 'failed'} before the run could report its counts`,
+      `${mark} ${colors.bold(terminalText(outcome.instance))} (${terminalText(outcome.type)}) ${outcome.exitCode === 130 ? 'cancelled' : 'failed'} before the run could report its counts`,
     );
   }
   if (outcome.error)
-    lines.push(`    ${colors.red('error')} [${outcome.error.code}]: ${outcome.error.message}`);
+    lines.push(
+      `    ${colors.red('error')} [${terminalText(outcome.error.code)}]: ${terminalText(outcome.error.message)}`,
+    );
   return lines.join('\n');
 }

@@ -20,13 +20,16 @@ export const fakeConfigSchema = z.object({
   username: z.string().min(1),
   password: z.string().min(1).describe('Secret: read from FAKE_PASSWORD.'),
   batchSize: z.number().int().min(1).max(5000).default(100),
-  mode: z.enum(['ok', 'reject', 'fail', 'auth']).default('ok'),
+  mode: z.enum(['ok', 'reject', 'fail', 'auth', 'hostile']).default('ok'),
   policyIds: z.object({ include: z.array(z.string()).default([]) }).default({ include: [] }),
   tlsVerify: z.boolean().default(true),
 });
 export type FakeConfig = z.output<typeof fakeConfigSchema>;
 
 const source = 'FAKE';
+
+/** Issue 13: what a hostile server may put in a title: OSC (title change), BEL, CSI, NUL, C1, RLO. */
+export const hostileText = 'Evil\x1b]0;pwned\x07 \x1b[2J\x00\x9b\u202eTitle';
 const nowIso = '2024-05-01T06:00:00.000Z';
 
 function host(uid: string): Host {
@@ -127,6 +130,7 @@ export const fakeConnector: ConnectorDefinition<FakeConfig> = defineConnector<Fa
           throw new AuthError(
             `the fake source rejected user ${config.username} with password ${config.password}`,
           );
+        if (config.mode === 'hostile') throw new TransientError(`the source said: ${hostileText}`);
         return { ok: true, details: [`user ${config.username} accepted`, '1 policy visible'] };
       },
       async *read(): AsyncIterable<RecordBatch> {
@@ -135,8 +139,8 @@ export const fakeConnector: ConnectorDefinition<FakeConfig> = defineConnector<Fa
         yield {
           stream: 'policies',
           position: 'policies',
-          policies: [policy],
-          definitions: [definition],
+          policies: [config.mode === 'hostile' ? { ...policy, title: hostileText } : policy],
+          definitions: [config.mode === 'hostile' ? { ...definition, statement: hostileText } : definition],
           progress: { stream: 'policies', done: 1, total: 1, unit: 'policies' },
         };
         if (config.mode === 'fail')
