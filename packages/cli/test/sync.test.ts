@@ -172,7 +172,7 @@ describe('sync, status and history with a fake connector', () => {
 
   it('issue 13: status, history, check and sync print no raw control characters from the source', async () => {
     const cwd = project(block('fake-evil', '    mode: hostile\n'));
-    const raw = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/;
+    const raw = new RegExp(String.raw`[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]`);
     const sync = await invoke(['--no-color', 'sync'], { cwd, env, registry: fakeRegistry });
     expect(sync.code).toBe(0);
     const status = await invoke(['--no-color', 'status'], { cwd, registry: fakeRegistry });
