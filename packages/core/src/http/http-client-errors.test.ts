@@ -23,6 +23,21 @@ afterEach(async () => {
 });
 
 describe('HTTP client errors', () => {
+  it('issue 13: redacts an error body before cutting its excerpt, so no part of a token survives', async () => {
+    const jwt = `eyJhbGciOiJIUzI1NiJ9.${'a'.repeat(40)}.${'b'.repeat(40)}`;
+    // The token starts 10 characters before the 300-character excerpt ends.
+    const body = `${'x'.repeat(290)} ${jwt}`;
+    server = await startTestServer((_request, response) => {
+      response.writeHead(400, { 'content-type': 'text/plain' }).end(body);
+    });
+    const { client } = createTestClient(server.url);
+    const error = await client.request({ method: 'GET', path: '/x' }).catch((e) => e);
+    expect(error).toBeInstanceOf(BadResponseError);
+    const text = `${error.message} ${JSON.stringify(error.details)}`;
+    expect(text).not.toContain('eyJhbGci');
+    await client.close();
+  });
+
   it('returns statuses listed in acceptStatus untouched', async () => {
     server = await startTestServer((request, response) => {
       if (request.url === '/empty') response.writeHead(204).end();

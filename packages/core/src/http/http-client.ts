@@ -139,7 +139,8 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
   const dispatcher = pool.compose(notifySentInterceptor);
 
   const redactDetails = (details: Record<string, unknown>) => redactor.redactValue(details);
-  const excerpt = (body: string) => redactor.redact(body.replace(/\s+/g, ' ').trim().slice(0, excerptLength));
+  // Redact first, then cut: a cut through a token would leave a prefix no rule recognises (issue 13).
+  const excerpt = (body: string) => redactor.redact(body.replace(/\s+/g, ' ').trim()).slice(0, excerptLength);
 
   function registerSecret(value: string | undefined): void {
     if (!value || registeredSecrets.has(value)) return;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeXmlText, parseSimpleReturn } from './simple-return.ts';
+import { parseSimpleReturn } from './simple-return.ts';
 
 describe('parseSimpleReturn', () => {
   it('reads the concurrency-limit body (code 1960) with padded whitespace and its items', () => {
@@ -40,7 +40,7 @@ describe('parseSimpleReturn', () => {
     expect(parsed?.items).toEqual({ SECONDS_TO_WAIT: '68928' });
   });
 
-  it('returns null for other bodies and does not expand custom entities', () => {
+  it('returns null for other bodies and refuses custom entities instead of expanding them', () => {
     expect(parseSimpleReturn('{"message":"nope"}')).toBeNull();
     expect(
       parseSimpleReturn('<GENERIC_RETURN><RETURN status="FAILED" number="999">x</RETURN></GENERIC_RETURN>'),
@@ -48,8 +48,7 @@ describe('parseSimpleReturn', () => {
     const hostile = parseSimpleReturn(
       '<!DOCTYPE x [<!ENTITY boom "BOOM">]><SIMPLE_RETURN><RESPONSE><TEXT>&boom;</TEXT></RESPONSE></SIMPLE_RETURN>',
     );
-    expect(hostile?.text).toBe('&boom;');
-    expect(hostile?.code).toBeNull();
+    expect(hostile).toBeNull();
   });
 
   it('reads a success body without a CODE', () => {
@@ -64,7 +63,28 @@ describe('parseSimpleReturn', () => {
     });
   });
 
-  it('decodes numeric references but leaves invalid ones alone', () => {
-    expect(decodeXmlText('&#x41;&#0;&lt;b&gt;')).toBe('A&#0;<b>');
+  it('issue 13: parses 256 KiB of comment openers in linear time (no regular-expression backtracking)', () => {
+    const started = performance.now();
+    expect(parseSimpleReturn(`<SIMPLE_RETURN>${'<!--'.repeat(64 * 1024)}`)).toBeNull();
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+
+  it('issue 13: parses a crafted 1 MiB login answer quickly', () => {
+    // The shape that made the old regular expressions backtrack for minutes: many unclosed
+    // openers of the elements they searched for, inside an envelope that never closes.
+    const crafted = `<SIMPLE_RETURN><RESPONSE>${'<ITEM><KEY><TEXT><CODE '.repeat(40_000)}`.slice(
+      0,
+      1024 * 1024 - 1,
+    );
+    const started = performance.now();
+    expect(parseSimpleReturn(crafted)).toBeNull();
+    const closed = `<SIMPLE_RETURN><RESPONSE><CODE>2000</CODE><TEXT>${'x'.repeat(1024 * 1024 - 120)}</TEXT></RESPONSE></SIMPLE_RETURN>`;
+    expect(parseSimpleReturn(closed)?.code).toBe('2000');
+    expect(performance.now() - started).toBeLessThan(1500);
+  });
+
+  it('issue 13: does not parse a body over 1 MiB', () => {
+    const big = `<SIMPLE_RETURN><RESPONSE><CODE>999</CODE><TEXT>${'x'.repeat(1024 * 1024)}</TEXT></RESPONSE></SIMPLE_RETURN>`;
+    expect(parseSimpleReturn(big)).toBeNull();
   });
 });

@@ -1,3 +1,11 @@
+import {
+  childElement,
+  childElements,
+  childText,
+  parseSmallXml,
+  type XmlElement,
+} from '../xml/parse-small-xml.ts';
+
 /**
  * A Qualys `SIMPLE_RETURN` body (classic API v2 errors and some successes):
  * `SIMPLE_RETURN > RESPONSE > {DATETIME, CODE?, TEXT, ITEM_LIST > ITEM* > {KEY, VALUE}}`.
@@ -9,72 +17,54 @@ export interface SimpleReturn {
   datetime: string | null;
 }
 
-/** Error bodies are small; anything larger is not an error envelope and is not scanned. */
-const maxScannedLength = 1024 * 1024;
+/** Error bodies are small; anything larger is not an error envelope and is not parsed. */
+export const maxSimpleReturnLength = 1024 * 1024;
 
 /**
- * Parses a SIMPLE_RETURN body with a handful of regular expressions: no DTD is fetched and no
- * entity beyond the five XML built-ins and numeric references is expanded, so a hostile body
- * cannot trigger XXE or entity blow-up. Returns null when the text is not a SIMPLE_RETURN.
+ * Qualys documents name a DTD with a curly closing quote (`simple_return.dtd”>`), which a strict
+ * parser reads as an unterminated literal swallowing the rest of the document. The DOCTYPE carries
+ * nothing we use (no entity is ever expanded from it), so it is cut out by position, not by a
+ * pattern: from `<!DOCTYPE` to the first `>` when there is no internal subset.
+ */
+function withoutExternalDoctype(xml: string): string {
+  const start = xml.indexOf('<!DOCTYPE');
+  if (start === -1) return xml;
+  const end = xml.indexOf('>', start);
+  if (end === -1) return xml;
+  const declaration = xml.slice(start, end);
+  // An internal subset (`[`) is left for the parser, which refuses the entities it declares.
+  if (declaration.includes('[')) return xml;
+  return xml.slice(0, start) + xml.slice(end + 1);
+}
+
+/**
+ * Parses a SIMPLE_RETURN body with `parseSmallXml` (xml2js, strict, no DTD processing, no entity
+ * beyond the XML built-ins, length and depth capped), so a hostile body costs linear time and
+ * bounded memory. Returns null when the text is not a well-formed SIMPLE_RETURN.
  */
 export function parseSimpleReturn(xml: string): SimpleReturn | null {
-  if (xml.length > maxScannedLength) return null;
-  const cleaned = xml.replace(/<!--[\s\S]*?-->/g, '').replace(/<!DOCTYPE[^>[]*(\[[\s\S]*?\])?\s*>/i, '');
-  const envelope = /<SIMPLE_RETURN\b[^>]*>([\s\S]*?)<\/SIMPLE_RETURN\s*>/i.exec(cleaned)?.[1];
-  if (envelope === undefined) return null;
-  const response = /<RESPONSE\b[^>]*>([\s\S]*?)<\/RESPONSE\s*>/i.exec(envelope)?.[1] ?? envelope;
+  if (xml.length > maxSimpleReturnLength || !xml.includes('SIMPLE_RETURN')) return null;
+  const parsed = parseSmallXml(withoutExternalDoctype(xml), {
+    maxLength: maxSimpleReturnLength,
+    maxDepth: 16,
+  });
+  if (!parsed.ok || parsed.root.name.toUpperCase() !== 'SIMPLE_RETURN') return null;
+  const response = childElement(parsed.root, 'RESPONSE') ?? parsed.root;
   const items: Record<string, string> = {};
-  for (const match of response.matchAll(/<ITEM\b[^>]*>([\s\S]*?)<\/ITEM\s*>/gi)) {
-    const item = match[1] ?? '';
-    const key = elementText(item, 'KEY');
+  const itemList = childElement(response, 'ITEM_LIST');
+  for (const item of itemList ? childElements(itemList, 'ITEM') : []) {
+    const key = childText(item, 'KEY');
     if (key === null) continue;
-    items[key] = elementText(item, 'VALUE') ?? '';
+    items[key] = childText(item, 'VALUE') ?? '';
   }
-  const outside = response.replace(/<ITEM_LIST\b[^>]*>[\s\S]*?<\/ITEM_LIST\s*>/gi, '');
   return {
-    code: elementText(outside, 'CODE'),
-    text: elementText(outside, 'TEXT'),
+    code: textOrNull(response, 'CODE'),
+    text: textOrNull(response, 'TEXT'),
     items,
-    datetime: elementText(outside, 'DATETIME'),
+    datetime: textOrNull(response, 'DATETIME'),
   };
 }
 
-/** Text of the first `<name>` element in `xml`, trimmed, with CDATA unwrapped; null if absent. */
-export function elementText(xml: string, name: string): string | null {
-  const pattern = new RegExp(`<${name}\\b[^>]*?(?:/>|>([\\s\\S]*?)</${name}\\s*>)`, 'i');
-  const match = pattern.exec(xml);
-  if (!match) return null;
-  return decodeXmlText(match[1] ?? '').trim();
-}
-
-/** Unwraps CDATA sections and decodes the predefined XML entities and numeric references. */
-export function decodeXmlText(raw: string): string {
-  let result = '';
-  let rest = raw;
-  for (;;) {
-    const start = rest.indexOf('<![CDATA[');
-    if (start === -1) break;
-    const end = rest.indexOf(']]>', start + 9);
-    if (end === -1) break;
-    result += decodeEntities(rest.slice(0, start)) + rest.slice(start + 9, end);
-    rest = rest.slice(end + 3);
-  }
-  return result + decodeEntities(rest);
-}
-
-const namedEntities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
-
-function decodeEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, entity: string) => {
-    if (entity.startsWith('#')) {
-      const codePoint =
-        entity[1] === 'x' || entity[1] === 'X'
-          ? Number.parseInt(entity.slice(2), 16)
-          : Number(entity.slice(1));
-      return Number.isInteger(codePoint) && codePoint > 0 && codePoint <= 0x10ffff
-        ? String.fromCodePoint(codePoint)
-        : whole;
-    }
-    return namedEntities[entity.toLowerCase()] ?? whole;
-  });
+function textOrNull(element: XmlElement, name: string): string | null {
+  return childText(element, name);
 }

@@ -26,10 +26,17 @@ export class SecretRedactor {
     for (const secret of this.#secrets) {
       if (result.includes(secret)) result = result.split(secret).join('[REDACTED]');
     }
-    return result
-      .replace(/(authorization["']?\s*[:=]\s*["']?)(basic|bearer)\s+[A-Za-z0-9._~+/=-]+/gi, '$1$2 [REDACTED]')
-      .replace(/(password=)[^&\s"']+/gi, '$1[REDACTED]')
-      .replace(/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+/g, '[REDACTED-JWT]');
+    return (
+      result
+        .replace(
+          /(authorization["']?\s*[:=]\s*["']?)(basic|bearer)\s+[A-Za-z0-9._~+/=-]+/gi,
+          '$1$2 [REDACTED]',
+        )
+        .replace(/(password=)[^&\s"']+/gi, '$1[REDACTED]')
+        // Credentials inside a URL (`https://user:pw@host`), wherever a URL is echoed (issue 13).
+        .replace(/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi, '$1[REDACTED]@')
+        .replace(/\beyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]+/g, '[REDACTED-JWT]')
+    );
   }
 
   /** Deep-redacts any JSON-serialisable value. */

@@ -1,4 +1,4 @@
-import { elementText } from '../http/simple-return.ts';
+import { childText, parseSmallXml } from '../xml/parse-small-xml.ts';
 
 /**
  * The next-page link of a classic Qualys v2 XML list, read from the end of the document:
@@ -7,12 +7,20 @@ import { elementText } from '../http/simple-return.ts';
  * there is no WARNING with a URL, i.e. this was the last page.
  */
 export function nextPageUrl(xmlTail: string): string | null {
-  const warnings = [...xmlTail.matchAll(/<WARNING\b[^>]*>([\s\S]*?)<\/WARNING\s*>/gi)];
-  for (let index = warnings.length - 1; index >= 0; index--) {
-    const url = elementText(warnings[index]?.[1] ?? '', 'URL');
+  // The tail is not a whole document: cut out each complete WARNING element by position (last
+  // first) and parse just that with the small-document parser; no pattern matching of XML.
+  let end = xmlTail.length;
+  for (;;) {
+    const close = xmlTail.lastIndexOf('</WARNING>', end);
+    if (close === -1) return null;
+    const open = xmlTail.lastIndexOf('<WARNING>', close);
+    if (open === -1) return null;
+    const parsed = parseSmallXml(xmlTail.slice(open, close + '</WARNING>'.length), { maxDepth: 4 });
+    const url = parsed.ok ? childText(parsed.root, 'URL') : null;
     if (url) return url;
+    end = open - 1;
+    if (end < 0) return null;
   }
-  return null;
 }
 
 /** The `id_min` query parameter of a next-page link, or null when it has none. */
