@@ -7,8 +7,12 @@ import {
   type PostureSyncError,
   parseSimpleReturn,
   RateLimitedError,
+  readSmallBody,
   type SimpleReturn,
 } from '@posturesync/core';
+
+/** Largest small XML document read whole (a report or policy list); error bodies get 1 MiB. */
+export const maxSmallDocumentBytes = 16 * 1024 * 1024;
 
 /** Statuses whose SIMPLE_RETURN body we turn into a typed error ourselves (the client handles 401/409/5xx). */
 const handledStatuses = [400, 403, 404, 501] as const;
@@ -106,7 +110,7 @@ export class ClassicApi {
     });
     if (response.status >= 200 && response.status < 300) return response;
     if (call.acceptStatus?.includes(response.status)) return response;
-    const body = await response.text();
+    const body = await readSmallBody(response, call.label);
     const simpleReturn = parseSimpleReturn(body);
     if (simpleReturn) throw errorFromSimpleReturn(call.label, response.status, simpleReturn);
     if (response.status === 403) {
@@ -124,7 +128,7 @@ export class ClassicApi {
   /** Sends the call and returns a small XML body, raising a SIMPLE_RETURN error even under HTTP 200. */
   async text(call: ClassicCall, expectedRoot: string): Promise<string> {
     const response = await this.request(call);
-    const body = await response.text();
+    const body = await readSmallBody(response, call.label, maxSmallDocumentBytes);
     if (!body.includes(`<${expectedRoot}`)) {
       const simpleReturn = parseSimpleReturn(body);
       if (simpleReturn?.code) throw errorFromSimpleReturn(call.label, response.status, simpleReturn);

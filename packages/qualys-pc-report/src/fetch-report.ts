@@ -47,6 +47,27 @@ export async function peekStream(input: Readable, bytes = peekBytes): Promise<Pe
   return { head, stream };
 }
 
+/** An error envelope is a few hundred bytes; 1 MiB is generous. */
+export const maxEnvelopeBytes = 1024 * 1024;
+
+async function readEnvelope(stream: Readable, label: string, reportId: string): Promise<string> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of stream) {
+    const buffer = chunk as Buffer;
+    total += buffer.length;
+    if (total > maxEnvelopeBytes) {
+      stream.destroy();
+      throw new BadResponseError(
+        `${label}: the body starts like a Qualys error message but is larger than ${maxEnvelopeBytes} bytes; refusing to read further.`,
+        { details: { reportId, limitBytes: maxEnvelopeBytes } },
+      );
+    }
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 export type ReportFormat = 'xml' | 'csv';
 
 /** Skips a UTF-8 BOM and whitespace: `<` means XML, anything else CSV. */
@@ -98,10 +119,10 @@ export async function openReport(
       throw error;
     }
   } else if (peeked.head.includes('<SIMPLE_RETURN')) {
-    // A small error envelope instead of the report (unknown ID, report not finished...).
-    const chunks: Buffer[] = [];
-    for await (const chunk of peeked.stream) chunks.push(chunk as Buffer);
-    const body = Buffer.concat(chunks).toString('utf8');
+    // A small error envelope instead of the report (unknown ID, report not finished...). Only
+    // its first MiB is read: a body that starts like an envelope but goes on for gigabytes is
+    // refused, not buffered (issue 13).
+    const body = await readEnvelope(peeked.stream, label, reportId);
     const simpleReturn = parseSimpleReturn(body);
     if (simpleReturn) {
       throw errorFromSimpleReturn(

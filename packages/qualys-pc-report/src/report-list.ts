@@ -1,5 +1,11 @@
-import { BadResponseError, toIsoUtc } from '@posturesync/core';
-import { SaxesParser } from 'saxes';
+import {
+  BadResponseError,
+  childElement,
+  childElements,
+  parseSmallXml,
+  toIsoUtc,
+  type XmlElement,
+} from '@posturesync/core';
 
 export interface ReportListEntry {
   id: string;
@@ -35,71 +41,46 @@ const fieldPaths: Record<Exclude<keyof ReportListEntry, 'id' | 'title'>, string>
   expirationDatetime: 'EXPIRATION_DATETIME',
 };
 
+/** A report list of thousands of reports is a few MB; anything far larger is not a report list. */
+export const maxReportListLength = 16 * 1024 * 1024;
+
 /**
- * Parses REPORT_LIST_OUTPUT with saxes, which neither fetches the referenced DTD nor expands
- * entities declared in one. CDATA and plain titles read the same; values are trimmed.
+ * Parses REPORT_LIST_OUTPUT with `parseSmallXml` (xml2js, strict, no DTD processing, no entity
+ * beyond the XML built-ins, length and depth capped). CDATA and plain titles read the same;
+ * values are trimmed.
  */
 export function parseReportList(xml: string): ReportListEntry[] {
-  const parser = new SaxesParser({ xmlns: false, position: true });
-  const entries: ReportListEntry[] = [];
-  const path: string[] = [];
-  let current: Map<string, string> | null = null;
-  let reportDepth = -1;
-  let text = '';
-
-  parser.on('opentag', (tag) => {
-    path.push(tag.name);
-    text = '';
-    if (tag.name === reportElement && current === null && path.includes('REPORT_LIST')) {
-      current = new Map();
-      reportDepth = path.length;
-    }
-  });
-  const onText = (chunk: string) => {
-    text += chunk;
-  };
-  parser.on('text', onText);
-  parser.on('cdata', onText);
-  parser.on('closetag', () => {
-    if (current && path.length > reportDepth) {
-      const key = path.slice(reportDepth).join('/');
-      if (!current.has(key)) current.set(key, text.trim());
-    } else if (current && path.length === reportDepth) {
-      const value = (name: string) => {
-        const found = current?.get(name);
-        return found === undefined || found === '' ? null : found;
-      };
-      const id = value(fieldPaths.id);
-      if (id) {
-        const launch = value(fieldPaths.launchDatetime);
-        const expiration = value(fieldPaths.expirationDatetime);
-        entries.push({
-          id,
-          title: value(fieldPaths.title) ?? '',
-          type: value(fieldPaths.type),
-          userLogin: value(fieldPaths.userLogin),
-          launchDatetime: toIsoUtc(launch) ?? null,
-          outputFormat: value(fieldPaths.outputFormat),
-          size: value(fieldPaths.size),
-          state: value(fieldPaths.state),
-          message: value(fieldPaths.message),
-          percent: value(fieldPaths.percent),
-          expirationDatetime: toIsoUtc(expiration) ?? null,
-        });
-      }
-      current = null;
-      reportDepth = -1;
-    }
-    path.pop();
-    text = '';
-  });
-  try {
-    parser.write(xml).close();
-  } catch (error) {
+  const parsed = parseSmallXml(xml, { maxLength: maxReportListLength, maxDepth: 16 });
+  if (!parsed.ok) {
     throw new BadResponseError(
-      `The Qualys report list is not well-formed XML (${error instanceof Error ? error.message : String(error)}). Try again; if it persists, report it to Qualys support.`,
-      { cause: error },
+      `The Qualys report list is not well-formed XML (${parsed.reason}). Try again; if it persists, report it to Qualys support.`,
     );
+  }
+  const entries: ReportListEntry[] = [];
+  const response = childElement(parsed.root, 'RESPONSE');
+  const list = response ? childElement(response, 'REPORT_LIST') : undefined;
+  for (const report of list ? childElements(list, reportElement) : []) {
+    const value = (path: string): string | null => {
+      let element: XmlElement | undefined = report;
+      for (const name of path.split('/')) element = element ? childElement(element, name) : undefined;
+      const text = element?.text.trim();
+      return text === undefined || text === '' ? null : text;
+    };
+    const id = value(fieldPaths.id);
+    if (!id) continue;
+    entries.push({
+      id,
+      title: value(fieldPaths.title) ?? '',
+      type: value(fieldPaths.type),
+      userLogin: value(fieldPaths.userLogin),
+      launchDatetime: toIsoUtc(value(fieldPaths.launchDatetime)) ?? null,
+      outputFormat: value(fieldPaths.outputFormat),
+      size: value(fieldPaths.size),
+      state: value(fieldPaths.state),
+      message: value(fieldPaths.message),
+      percent: value(fieldPaths.percent),
+      expirationDatetime: toIsoUtc(value(fieldPaths.expirationDatetime)) ?? null,
+    });
   }
   return entries;
 }

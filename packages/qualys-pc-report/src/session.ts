@@ -5,6 +5,7 @@ import {
   BadResponseError,
   type Logger,
   parseSimpleReturn,
+  readSmallBody,
   type SecretRedactor,
 } from '@posturesync/core';
 import { type ClassicApi, errorFromSimpleReturn } from './classic-api.ts';
@@ -102,7 +103,7 @@ export class QualysAuth implements AuthHook {
       skipRateLimit: true,
       acceptStatus: [401],
     });
-    const body = await response.text();
+    const body = await readSmallBody(response, 'Qualys session login');
     const simpleReturn = parseSimpleReturn(body);
     if (response.status === 401 || simpleReturn?.code) {
       if (simpleReturn?.code)

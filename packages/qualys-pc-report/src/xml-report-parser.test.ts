@@ -135,4 +135,50 @@ describe('parsePolicyReportXml', () => {
     expect(items[4]).toMatchObject({ kind: 'hostTags', ip: '10.0.0.1', tags: ['T1'] });
     expect(items[7]).toMatchObject({ kind: 'host', fields: { ip: '10.0.0.3' } });
   });
+
+  it('issue 13: a 64 MiB text node is refused while it streams, with a clear code and flat memory', async () => {
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    let sent = 0;
+    async function* hostile() {
+      yield Buffer.from(`${head}<RESULTS><HOST_LIST><HOST><IP>`);
+      for (let index = 0; index < 1024; index++) {
+        sent += chunk.length;
+        yield chunk;
+      }
+      yield Buffer.from('</IP></HOST></HOST_LIST></RESULTS></POLICY_REPORT>');
+    }
+    global.gc?.();
+    const before = process.memoryUsage().heapUsed;
+    let peak = before;
+    const items: ReportItem[] = [];
+    const error = await (async () => {
+      for await (const item of parsePolicyReportXml(Readable.from(hostile()), { reportId: '77' })) {
+        items.push(item);
+        peak = Math.max(peak, process.memoryUsage().heapUsed);
+      }
+    })().catch((caught: unknown) => {
+      peak = Math.max(peak, process.memoryUsage().heapUsed);
+      return caught;
+    });
+    expect(error).toBeInstanceOf(BadResponseError);
+    expect((error as BadResponseError).code).toBe('PS_ERR_BAD_RESPONSE');
+    expect((error as Error).message).toContain('runs past 16777216 characters');
+    // Refused within one chunk of the 16 Mi-character cap, long before the 64 MiB arrived.
+    expect(sent).toBeLessThanOrEqual(16 * 1024 * 1024 + 2 * chunk.length);
+    expect(peak - before).toBeLessThan(200 * 1024 * 1024);
+  });
+
+  it('issue 13: a huge comment is refused like a huge text node', async () => {
+    async function* hostile() {
+      yield Buffer.from(`${head}<!--`);
+      for (let index = 0; index < 400; index++) yield Buffer.alloc(64 * 1024, 'x><');
+    }
+    const error = await (async () => {
+      for await (const _item of parsePolicyReportXml(Readable.from(hostile()), { reportId: '77' })) {
+        // drain
+      }
+    })().catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(BadResponseError);
+    expect((error as Error).message).toContain('runs past 16777216 characters');
+  });
 });

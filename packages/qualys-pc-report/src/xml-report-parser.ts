@@ -15,6 +15,7 @@ import {
   type ResultField,
   resultFields,
 } from './report-records.ts';
+import { createTokenGuard } from './token-guard.ts';
 import { defaultPolicyReportXmlTable, type PolicyReportXmlTable } from './xml-element-table.ts';
 
 /** Refuse absurd single text nodes instead of buffering them: a report cell is never this large. */
@@ -248,6 +249,7 @@ export async function* parsePolicyReportXml(
   };
 
   parser.on('opentag', (tag: SaxesTagPlain) => {
+    tokenGuard.onEvent();
     sawRoot = true;
     const parent = stack.at(-1);
     if (parent) parent.hasChildren = true;
@@ -277,6 +279,7 @@ export async function* parsePolicyReportXml(
   });
 
   const onText = (text: string) => {
+    tokenGuard.onEvent();
     const frame = stack.at(-1);
     if (!frame || frame.role === 'pass' || frame.hasChildren) return;
     if (frame.text.length + text.length > maxTextLength) {
@@ -288,6 +291,7 @@ export async function* parsePolicyReportXml(
   parser.on('cdata', onText);
 
   parser.on('closetag', () => {
+    tokenGuard.onEvent();
     const frame = stack.pop();
     if (!frame) return;
     const parent = stack.at(-1);
@@ -385,6 +389,22 @@ export async function* parsePolicyReportXml(
     }
   });
 
+  // saxes builds a text node, comment, attribute value or CDATA section whole before it emits it,
+  // so the per-element cap above only bites after the memory is spent. Count the characters
+  // written since saxes last emitted anything instead: no single token can then grow past the
+  // cap (plus one chunk), however the bytes arrive (issue 13).
+  const tokenGuard = createTokenGuard(maxTextLength, (length) => {
+    throw malformed(
+      options,
+      positionNow(),
+      `a single text node, comment or attribute runs past ${maxTextLength} characters (at least ${length} so far); no report cell is this large`,
+    );
+  });
+  // saxes keeps one handler per event: the tag and text handlers above call the guard themselves.
+  parser.on('comment', tokenGuard.onEvent);
+  parser.on('processinginstruction', tokenGuard.onEvent);
+  parser.on('doctype', tokenGuard.onEvent);
+
   const decoder = new TextDecoder('utf-8');
   const fail = (error: unknown): never => {
     if (error instanceof BadResponseError || error instanceof CancelledError) throw error;
@@ -401,6 +421,7 @@ export async function* parsePolicyReportXml(
     } catch (error) {
       fail(error);
     }
+    tokenGuard.afterChunk(text.length);
     if (queue.length > 0) {
       const ready = queue;
       queue = [];

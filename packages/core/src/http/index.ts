@@ -4,6 +4,7 @@ export * from './http-client.ts';
 export { readExcerpt } from './http-response.ts';
 export * from './network-error.ts';
 export * from './rate-limiter.ts';
+export * from './read-small-body.ts';
 export * from './server-wait.ts';
 export * from './shared-token-auth.ts';
 export * from './simple-return.ts';
