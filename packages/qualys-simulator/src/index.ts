@@ -40,6 +40,7 @@ export {
 } from './report/policy-report-csv.ts';
 export { generatePolicyReportXml } from './report/policy-report-xml.ts';
 export { defaultReportSpecs, reportStateOf, resolveReportSpec, toSimReport } from './report/report-spec.ts';
+export { buildZipBomb, type ZipBombOptions } from './report/zip-bomb.ts';
 export { zipSingleEntry } from './report/zip-writer.ts';
 export {
   type RunningSimulator,
