@@ -172,7 +172,17 @@ describe('sync, status and history with a fake connector', () => {
 
   it('issue 13: status, history, check and sync print no raw control characters from the source', async () => {
     const cwd = project(block('fake-evil', '    mode: hostile\n'));
-    const raw = new RegExp(String.raw`[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]`);
+    // Any raw C0 (but tab and newline), DEL, C1 or bidi control character.
+    const hasRaw = (text: string) =>
+      [...text].some((char) => {
+        const code = char.codePointAt(0) ?? 0;
+        return (
+          (code < 0x20 && code !== 0x09 && code !== 0x0a) ||
+          (code >= 0x7f && code <= 0x9f) ||
+          (code >= 0x202a && code <= 0x202e) ||
+          (code >= 0x2066 && code <= 0x2069)
+        );
+      });
     const sync = await invoke(['--no-color', 'sync'], { cwd, env, registry: fakeRegistry });
     expect(sync.code).toBe(0);
     const status = await invoke(['--no-color', 'status'], { cwd, registry: fakeRegistry });
@@ -181,7 +191,7 @@ describe('sync, status and history with a fake connector', () => {
     const check = await invoke(['--no-color', 'check'], { cwd, env, registry: fakeRegistry });
     expect(check.stdout).toContain('the source said: Evil\\x1b]0;pwned\\x07 \\x1b[2J\\x00\\x9b\\u202eTitle');
     for (const output of [sync, status, history, check])
-      expect(output.stdout + output.stderr).not.toMatch(raw);
+      expect(hasRaw(output.stdout + output.stderr)).toBe(false);
     // JSON output keeps the data exact (JSON itself escapes what must be escaped).
     const json = await invoke(['--json', 'check'], { cwd, env, registry: fakeRegistry });
     expect(JSON.parse(json.stdout).results[0].error.message).toBe(`the source said: ${hostileText}`);

@@ -1,4 +1,4 @@
-import type { CheckResult } from '@posturesync/core';
+import { type CheckResult, echoValue } from '@posturesync/core';
 import { matchingReports } from './choose-report.ts';
 import type { ClassicApi } from './classic-api.ts';
 import { reportPath } from './fetch-report.ts';
@@ -38,8 +38,8 @@ export async function checkAccess(
   const [newest] = matching;
   details.push(
     newest
-      ? `${matching.length} finished report(s) match "${options.titlePrefix}"; newest: ID ${newest.id} "${newest.title}" launched ${newest.launchDatetime ?? 'at an unknown time'}`
-      : `no finished report matches "${options.titlePrefix}" yet`,
+      ? `${matching.length} finished report(s) match ${echoValue(options.titlePrefix, 120)}; newest: ID ${newest.id} ${echoValue(newest.title, 120)} launched ${newest.launchDatetime ?? 'at an unknown time'}`
+      : `no finished report matches ${echoValue(options.titlePrefix, 120)} yet`,
   );
   return { ok: true, details };
 }

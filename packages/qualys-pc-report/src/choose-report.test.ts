@@ -38,7 +38,7 @@ describe('report list and choice', () => {
     }
     expect(error).toBeInstanceOf(NotFoundError);
     const message = (error as Error).message;
-    expect(message).toContain('No finished Qualys report has a title starting with "PC-Weekyl"');
+    expect(message).toContain('No finished Qualys report has a title starting with "PC-Weekyl" (');
     expect(message).toContain('"PC-Weekly CIS 2024-05-01" (ID 3, Running)');
     expect(closestTitles(entries, 'PC-Weekyl', 5)).toHaveLength(4);
     expect(closestTitles(entries, 'PC-Weekyl', 5).at(-1)?.id).toBe('4');
@@ -48,5 +48,24 @@ describe('report list and choice', () => {
     const hostile = `<?xml version="1.0"?><!DOCTYPE REPORT_LIST_OUTPUT [<!ENTITY boom "BOOM">]>
 <REPORT_LIST_OUTPUT><RESPONSE><REPORT_LIST><REPORT><ID>1</ID><TITLE>&boom;</TITLE></REPORT></REPORT_LIST></RESPONSE></REPORT_LIST_OUTPUT>`;
     expect(() => parseReportList(hostile)).toThrow(/not well-formed XML/);
+  });
+
+  it('issue 13: a 10,000-character titlePrefix is echoed cut, and quickly', () => {
+    const prefix = `PC-${'W'.repeat(10_000)}`;
+    const entries = Array.from({ length: 200 }, (_unused, index) => ({
+      ...parseReportList(list)[0]!,
+      id: String(index),
+      title: `PC-Weekly ${'x'.repeat(100)} ${index}`,
+    }));
+    const started = performance.now();
+    let message = '';
+    try {
+      chooseReport(entries, prefix);
+    } catch (caught) {
+      message = (caught as Error).message;
+    }
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(message).toContain('more characters cut]');
+    expect(message.length).toBeLessThan(2000);
   });
 });

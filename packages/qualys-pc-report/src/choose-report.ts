@@ -1,4 +1,4 @@
-import { NotFoundError } from '@posturesync/core';
+import { echoValue, NotFoundError, truncateEcho } from '@posturesync/core';
 import type { ReportListEntry } from './report-list.ts';
 
 export function levenshtein(a: string, b: string): number {
@@ -17,9 +17,13 @@ export function levenshtein(a: string, b: string): number {
 
 /** How far a title is from starting with the prefix: edit distance of its head, case-insensitive. */
 function prefixDistance(title: string, prefix: string): number {
-  const head = title.slice(0, prefix.length).toLowerCase();
-  return levenshtein(head, prefix.toLowerCase());
+  // Qualys titles are at most 128 characters: comparing more of a huge prefix only costs time.
+  const compared = prefix.slice(0, maxComparedPrefix);
+  const head = title.slice(0, compared.length).toLowerCase();
+  return levenshtein(head, compared.toLowerCase());
 }
+
+const maxComparedPrefix = 256;
 
 /** Reports that are newer sort first; a report without a launch time sorts last. */
 function newestFirst(a: ReportListEntry, b: ReportListEntry): number {
@@ -57,15 +61,19 @@ export function chooseReport(entries: readonly ReportListEntry[], prefix: string
   if (newest) return newest;
   const close = closestTitles(entries, prefix);
   const listing = close.length
-    ? ` Closest titles: ${close.map((entry) => `"${entry.title}" (ID ${entry.id}, ${entry.state ?? 'unknown state'})`).join('; ')}.`
+    ? ` Closest titles: ${close.map((entry) => `${echoValue(entry.title, 120)} (ID ${entry.id}, ${entry.state ?? 'unknown state'})`).join('; ')}.`
     : ' The report list is empty.';
   throw new NotFoundError(
-    `No finished Qualys report has a title starting with "${prefix}" (${entries.length} reports listed).${listing} Check titlePrefix (it is case-sensitive), wait for a running report to finish, or configure launch to create one.`,
+    `No finished Qualys report has a title starting with ${echoValue(prefix, 120)} (${entries.length} reports listed).${listing} Check titlePrefix (it is case-sensitive), wait for a running report to finish, or configure launch to create one.`,
     {
       details: {
-        titlePrefix: prefix,
+        titlePrefix: truncateEcho(prefix, 120),
         listed: entries.length,
-        closest: close.map((entry) => ({ id: entry.id, title: entry.title, state: entry.state })),
+        closest: close.map((entry) => ({
+          id: entry.id,
+          title: truncateEcho(entry.title, 120),
+          state: entry.state,
+        })),
       },
     },
   );

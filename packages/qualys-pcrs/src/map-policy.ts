@@ -1,5 +1,5 @@
 import type { Policy, RejectedRecord } from '@posturesync/core';
-import { toIsoUtc } from '@posturesync/core';
+import { echoValue, toIsoUtc } from '@posturesync/core';
 import { idOf, stringOrNull } from './field-values.ts';
 
 function lockedOf(value: unknown): boolean | null {
@@ -32,7 +32,7 @@ export function mapPolicy(
         reject: {
           entity: 'policies',
           position,
-          reason: `unparsable date in ${field}: ${JSON.stringify(p[field])}`,
+          reason: `unparsable date in ${field}: ${echoValue(p[field])}`,
           raw: item,
         },
       };

@@ -1,6 +1,7 @@
 import type { Host, RejectedRecord, Violation, ViolationDefinition } from '@posturesync/core';
 import {
   compositeId,
+  echoValue,
   normalizeStatus,
   severityFromCriticality,
   splitIpAddresses,
@@ -149,7 +150,7 @@ export class PostureRecordMapper {
         into.rejects.push({
           entity: 'violations',
           position: position(),
-          reason: `unparsable date in ${field}: ${JSON.stringify(r[field])}`,
+          reason: `unparsable date in ${field}: ${echoValue(r[field])}`,
           raw: record,
         });
         return;

@@ -1,4 +1,4 @@
-import { errorCodes, isPostureSyncError, type SecretRedactor } from '@posturesync/core';
+import { errorCodes, isPostureSyncError, type SecretRedactor, truncateEcho } from '@posturesync/core';
 import type { Colors } from './color.ts';
 import { terminalText } from './terminal-text.ts';
 
@@ -15,7 +15,8 @@ export function describeError(error: unknown, redactor: SecretRedactor): ErrorRe
   if (isPostureSyncError(error)) {
     return {
       code: error.code,
-      message: redactor.redact(error.message),
+      // Redact first, then cut: a message may echo a huge title prefix or cell (issue 13).
+      message: truncateEcho(redactor.redact(error.message), 2000),
       details: redactor.redactValue(error.details),
     };
   }

@@ -35,7 +35,9 @@ describe('readSmallBody', () => {
   });
 
   it('returns a body under the limit whole', async () => {
-    server = await startTestServer((_request, response) => response.writeHead(200).end('<OK/>'));
+    server = await startTestServer((_request, response) => {
+      response.writeHead(200).end('<OK/>');
+    });
     const { client } = createTestClient(server.url);
     expect(await readSmallBody(await client.request({ method: 'GET', path: '/' }), 'x')).toBe('<OK/>');
     await client.close();

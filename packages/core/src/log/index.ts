@@ -1,2 +1,3 @@
+export * from './echo.ts';
 export * from './logger.ts';
 export * from './redact.ts';

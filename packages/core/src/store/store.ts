@@ -6,6 +6,7 @@ import { StoreError } from '../errors/index.ts';
 import type { Severity } from '../model/severity.ts';
 import { latestSchemaVersion, migrations } from './migrations.ts';
 import { RecordWriter } from './record-writer.ts';
+import { storageFailure } from './storage-failure.ts';
 import { type AcquireLockOptions, acquireLock, readLock, releaseLock } from './sync-lock.ts';
 import { SyncRunRepository } from './sync-runs.ts';
 import type {
@@ -125,9 +126,16 @@ export class Store {
     if (this.database.open) this.database.close();
   }
 
-  /** Runs `fn` in one transaction (nested calls become savepoints). */
+  /**
+   * Runs `fn` in one transaction (nested calls become savepoints). A full disk or a read-only
+   * database surfaces as a StoreError (issue 13), and the transaction has rolled back.
+   */
   transaction<T>(fn: () => T): T {
-    return this.database.transaction(fn)();
+    try {
+      return this.database.transaction(fn)();
+    } catch (error) {
+      throw storageFailure(error, this.path) ?? error;
+    }
   }
 
   get #recordWriter(): RecordWriter {
@@ -280,20 +288,20 @@ export class Store {
   // ---- sync runs -----------------------------------------------------------------------
 
   createRun(input: CreateRunInput): { id: number; generation: number } {
-    return this.#runRepository.create(input);
+    return this.transaction(() => this.#runRepository.create(input));
   }
 
   updateRun(runId: number, progress: RunProgress): void {
-    this.#runRepository.updateProgress(runId, progress);
+    this.transaction(() => this.#runRepository.updateProgress(runId, progress));
   }
 
   finishRun(runId: number, input: FinishRunInput): void {
-    this.#runRepository.finish(runId, input);
+    this.transaction(() => this.#runRepository.finish(runId, input));
   }
 
   /** Marks runs left 'running' by a dead process as failed; returns their ids. Hold the lock first. */
   failAbandonedRuns(now?: string): number[] {
-    return this.#runRepository.failAbandoned(now ?? new Date().toISOString());
+    return this.transaction(() => this.#runRepository.failAbandoned(now ?? new Date().toISOString()));
   }
 
   getRun(runId: number): SyncRunRecord | null {
@@ -329,7 +337,11 @@ export class Store {
 
   /** Takes the one-sync-per-database lock or throws LockHeldError naming the holder. */
   acquireLock(options: Omit<AcquireLockOptions, 'databasePath'>): SyncLock {
-    return acquireLock(this.database, { ...options, databasePath: this.path });
+    try {
+      return acquireLock(this.database, { ...options, databasePath: this.path });
+    } catch (error) {
+      throw storageFailure(error, this.path) ?? error;
+    }
   }
 
   releaseLock(lock: Pick<SyncLock, 'token'>): boolean {

@@ -463,3 +463,51 @@ describe('issue 6: sync engine', () => {
     expect(definition.stats).toMatchObject({ created: 1, checked: 1, closed: 1 });
   });
 });
+
+describe('issue 13: storage failures', () => {
+  it('a full disk fails the run as a store error, and its counts leave out the batch that never committed', async () => {
+    const path = `${(await import('node:os')).tmpdir()}/posturesync-full-${process.pid}-${Date.now()}.db`;
+    const { rmSync } = await import('node:fs');
+    const full = Store.open(path);
+    try {
+      const big = (uid: string) =>
+        makeViolation('h-1', 'p-1', uid, 'failed', { uid, raw: { padding: 'x'.repeat(64 * 1024) } });
+      const small: RecordBatch = {
+        stream: 'results',
+        position: 'page 1',
+        violations: [makeViolation('h-1', 'p-1', 'c-1', 'failed')],
+      };
+      const huge: RecordBatch = {
+        stream: 'results',
+        position: 'page 2',
+        violations: Array.from({ length: 64 }, (_unused, index) => big(`v-big-${index}`)),
+      };
+      // Leave room for the run rows and the first batch only: the second batch hits SQLITE_FULL.
+      const pages = Number(full.database.pragma('page_count', { simple: true }));
+      full.database.pragma(`max_page_count = ${pages + 8}`);
+      const error = await runSync({
+        ...options(createFakeDefinition({ batches: [small, huge] })),
+        store: full,
+      }).catch((caught: unknown) => caught);
+      expect(error).toMatchObject({ code: 'PS_ERR_STORE', details: { sqliteCode: 'SQLITE_FULL' } });
+      const run = full.lastRuns()[0];
+      expect(run?.outcome).toBe('failed');
+      expect(run?.errorCode).toBe('PS_ERR_STORE');
+      expect(run?.counts.violations).toBe(1);
+      expect(run?.batches).toBe(1);
+    } finally {
+      full.close();
+      rmSync(path, { force: true });
+      rmSync(`${path}-wal`, { force: true });
+      rmSync(`${path}-shm`, { force: true });
+    }
+  });
+
+  it('a read-only database is a store error, not an internal one', async () => {
+    store.database.pragma('query_only = ON');
+    const error = await runSync(options(createFakeDefinition({ batches: v0 }))).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toMatchObject({ code: 'PS_ERR_STORE', details: { sqliteCode: 'SQLITE_READONLY' } });
+  });
+});

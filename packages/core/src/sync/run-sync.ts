@@ -7,6 +7,7 @@ import type {
 } from '../connector/connector.ts';
 import { CancelledError, errorCodes, isPostureSyncError } from '../errors/index.ts';
 import { createMetrics, type HttpClientMetrics } from '../http/types.ts';
+import { truncateEcho } from '../log/echo.ts';
 import type { Logger } from '../log/logger.ts';
 import type { SecretRedactor } from '../log/redact.ts';
 import type { Store } from '../store/store.ts';
@@ -15,6 +16,10 @@ import { configFingerprint, registerConfigSecrets } from './config-fingerprint.t
 import { ProgressTracker } from './progress-tracker.ts';
 import type { SyncEvent, SyncEventHandler, SyncRunSummary } from './sync-events.ts';
 import { validateBatch } from './validate-batch.ts';
+
+/** Warnings and run errors echo source text; keep them readable (issue 13). */
+const maxWarningLength = 1000;
+const maxErrorMessageLength = 2000;
 
 export interface RunSyncOptions<TConfig = unknown> {
   store: Store;
@@ -296,7 +301,7 @@ async function execute<TConfig>(input: ExecuteInput<TConfig>): Promise<SyncRunSu
   let retriesSeen = 0;
 
   const warn = (message: string, position?: string) => {
-    const text = redactor.redact(message);
+    const text = truncateEcho(redactor.redact(message), maxWarningLength);
     warningCount += 1;
     if (warnings.length < maxStoredWarnings) warnings.push(text);
     logger.warn(text, position === undefined ? undefined : { position });
@@ -358,18 +363,20 @@ async function execute<TConfig>(input: ExecuteInput<TConfig>): Promise<SyncRunSu
       taintFrom(tainted, quarantine);
       pendingScopes = mergeScopes(pendingScopes, batch.completedScopes ?? []);
       if (batch.checkpoint !== undefined) connectorState = batch.checkpoint;
-      quarantined += quarantine.length;
-      batches += 1;
       const written: RecordCounts = {
         hosts: records.hosts.length,
         policies: records.policies.length,
         definitions: records.definitions.length,
         violations: records.violations.length,
       };
-      totals.hosts += written.hosts;
-      totals.policies += written.policies;
-      totals.definitions += written.definitions;
-      totals.violations += written.violations;
+      // The run's counts include this batch only once it committed: a batch that failed to
+      // commit (disk full, read-only database) is not in the database, so not in the counts.
+      const committedTotals: RecordCounts = {
+        hosts: totals.hosts + written.hosts,
+        policies: totals.policies + written.policies,
+        definitions: totals.definitions + written.definitions,
+        violations: totals.violations + written.violations,
+      };
       const carriesState = batch.checkpoint !== undefined || (batch.completedScopes?.length ?? 0) > 0;
       const state: SyncState | undefined = carriesState
         ? {
@@ -388,8 +395,16 @@ async function execute<TConfig>(input: ExecuteInput<TConfig>): Promise<SyncRunSu
         records,
         quarantine: quarantine.map((entry) => ({ ...entry, runId, instance })),
         ...(state === undefined ? {} : { state }),
-        progress: progress(),
+        progress: {
+          ...progress(),
+          counts: committedTotals,
+          batches: batches + 1,
+          quarantined: quarantined + quarantine.length,
+        },
       });
+      Object.assign(totals, committedTotals);
+      batches += 1;
+      quarantined += quarantine.length;
 
       const stream = tracker.recordBatch(
         batch.stream,
@@ -478,7 +493,10 @@ async function execute<TConfig>(input: ExecuteInput<TConfig>): Promise<SyncRunSu
         : caught;
     const outcome = cancelled ? 'cancelled' : 'failed';
     const errorCode = isPostureSyncError(error) ? error.code : unexpectedErrorCode;
-    const errorMessage = redactor.redact(error instanceof Error ? error.message : String(error));
+    const errorMessage = truncateEcho(
+      redactor.redact(error instanceof Error ? error.message : String(error)),
+      maxErrorMessageLength,
+    );
     try {
       store.finishRun(runId, { ...progress(), outcome, finishedAt: iso(), errorCode, errorMessage });
     } catch (storeError) {

@@ -32,7 +32,10 @@ describe('issue 6: batch validation', () => {
     ]);
     expect(result.quarantine[0]!.reason).toMatch(/^tags: /);
     expect(result.quarantine[1]!.reason).toMatch(/^lastFailed: /);
-    expect(result.quarantine[2]!.raw).toBe('[object Object]');
+    // A cycle is endlessly deep: quarantined as too deep, its first levels kept (redacted).
+    expect(result.quarantine[2]!.reason).toContain('nested deeper than 64 levels');
+    expect(result.quarantine[2]!.raw).toMatchObject({ note: '[REDACTED]', self: { note: '[REDACTED]' } });
+    expect(() => JSON.stringify(result.quarantine[2]!.raw)).not.toThrow();
     expect(result.quarantine[3]!.raw).toEqual({ token: '[REDACTED]' });
     expect(JSON.stringify(result.quarantine.slice(0, 2))).not.toContain('s3cr3t-value');
   });
@@ -65,5 +68,41 @@ describe('issue 7: batch validation fast path', () => {
     expect(result.quarantine.map((entry) => entry.reason)).toEqual(
       expected.flatMap((outcome) => (outcome.success ? [] : [describeIssues(outcome.error.issues)])),
     );
+  });
+
+  it('issue 13: a record nested 5,000 levels deep is quarantined, not thrown at the store', () => {
+    let deep: unknown = 'bottom';
+    for (let index = 0; index < 5000; index++) deep = { inner: deep };
+    const result = validateBatch(
+      {
+        stream: 'postureInfo',
+        position: 'policy 7 page 1',
+        violations: [
+          makeViolation('1', '7', '3', 'failed', { raw: { evidence: deep } as never }),
+          makeViolation('2', '7', '3', 'passed'),
+        ],
+      },
+      new SecretRedactor(),
+    );
+    expect(result.records.violations.map((violation) => violation.hostUid)).toEqual(['2']);
+    expect(result.quarantine).toHaveLength(1);
+    expect(result.quarantine[0]!.reason).toContain('nested deeper than 64 levels');
+    expect(JSON.stringify(result.quarantine[0]!.raw).length).toBeLessThan(2000);
+  });
+
+  it('issue 13: a quarantine reason echoing a 5 MB cell is cut with a marker', () => {
+    const cell = 'y'.repeat(5 * 1024 * 1024);
+    const result = validateBatch(
+      {
+        stream: 'report',
+        position: 'report 1 row 9',
+        rejects: [
+          { entity: 'violations', position: 'report 1 row 9', reason: `unparsable date "${cell}"`, raw: {} },
+        ],
+      },
+      new SecretRedactor(),
+    );
+    expect(result.quarantine[0]!.reason.length).toBeLessThan(1000);
+    expect(result.quarantine[0]!.reason).toContain('more characters cut]');
   });
 });

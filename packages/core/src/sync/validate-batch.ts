@@ -1,9 +1,19 @@
 import type { z } from 'zod';
 import type { RecordBatch } from '../connector/connector.ts';
+import { truncateEcho } from '../log/echo.ts';
 import type { SecretRedactor } from '../log/redact.ts';
 import { type EntityName, entityNames, entitySchemas } from '../model/records.ts';
 import type { RecordSet } from '../store/types.ts';
+import { depthLimited, jsonDepthExceeds } from './json-depth.ts';
 import { recordChecks } from './record-checks.ts';
+
+/**
+ * Deepest nesting a record may have: model records are a few levels deep, source `raw` fields a
+ * few more. Deeper data cannot be stored as JSON safely, so the record is quarantined (issue 13).
+ */
+export const maxRecordDepth = 64;
+/** Quarantined copies keep this much of an over-deep record, enough to recognise it. */
+const quarantinedDepth = 16;
 
 export interface QuarantineEntry {
   entity: string;
@@ -34,7 +44,9 @@ export function describeIssues(issues: readonly z.core.$ZodIssue[]): string {
 /** Deep-redacts a rejected record; a cyclic structure (which deep redaction cannot walk) is kept as text. */
 function redactedRaw(redactor: SecretRedactor, value: unknown): unknown {
   try {
-    return redactor.redactValue(value);
+    return redactor.redactValue(
+      jsonDepthExceeds(value, maxRecordDepth) ? depthLimited(value, quarantinedDepth) : value,
+    );
   } catch {
     return redactor.redact(String(value));
   }
@@ -64,6 +76,16 @@ export function validateBatch(batch: RecordBatch, redactor: SecretRedactor): Val
     const valid: unknown[] = [];
     for (let index = 0; index < incoming.length; index += 1) {
       const record = incoming[index];
+      if (jsonDepthExceeds(record, maxRecordDepth)) {
+        const uid = uidOf(record);
+        quarantine.push({
+          entity,
+          position: `${batch.position} ${entity}[${index}]${uid === null ? '' : ` uid ${uid}`}`,
+          reason: `the record is nested deeper than ${maxRecordDepth} levels; no real record is, so it cannot be stored`,
+          raw: redactedRaw(redactor, record),
+        });
+        continue;
+      }
       // The fast check passes only records zod would accept unchanged; zod decides the rest.
       if (check(record)) {
         valid.push(record);
@@ -88,7 +110,8 @@ export function validateBatch(batch: RecordBatch, redactor: SecretRedactor): Val
     quarantine.push({
       entity: reject.entity,
       position: reject.position,
-      reason: redactor.redact(reject.reason),
+      // Redact first, then cut: a reason may echo a 5 MB cell (issue 13).
+      reason: truncateEcho(redactor.redact(reject.reason)),
       raw: redactedRaw(redactor, reject.raw),
     });
   }
