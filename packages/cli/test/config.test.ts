@@ -90,7 +90,7 @@ describe('config file validation', () => {
       `connectors:\n${goodBlock}    mode: sideways\n    policyIds:\n      include: [1, "2"]\n`,
     );
     expect(message).toContain(
-      'connectors[0] (fake-prod).mode: expected one of "ok", "reject", "fail", "auth", got "sideways"',
+      'connectors[0] (fake-prod).mode: expected one of "ok", "reject", "fail", "auth", "hostile", got "sideways"',
     );
     expect(message).toContain('connectors[0] (fake-prod).policyIds.include[0]: expected a string, got 1');
   });
@@ -144,6 +144,42 @@ describe('config file validation', () => {
       code: 'PS_ERR_CONFIG',
       message: expect.stringContaining(`${file}:3:`),
     });
+  });
+
+  it('issue 13: JSON syntax errors V8 gives no position for still name line:column, and echo no text', async () => {
+    const { file } = writeConfig(
+      '{\n  "connectors": [\n    { "name": "a", "password": "hunter2-secret", "tls": tru }\n  ]\n}\n',
+      'posturesync.config.json',
+    );
+    const error = await readConfigFile(file).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'PS_ERR_CONFIG', details: { line: 3, column: 60 } });
+    expect((error as Error).message).toContain(`${file}:3:60: JSON syntax error: expected "true", found " "`);
+    expect((error as Error).message).not.toContain('hunter2-secret');
+  });
+
+  it('issue 13: a YAML syntax error does not echo a password written on the line it quotes', async () => {
+    const { file } = writeConfig(
+      'connectors:\n  - name: a\n    type: fake\n    password: hunter2-secret: x\n',
+    );
+    const error = await readConfigFile(file).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'PS_ERR_CONFIG', details: { line: 4 } });
+    expect((error as Error).message).toContain('password: [REDACTED]');
+    expect((error as Error).message).not.toContain('hunter2-secret');
+  });
+
+  it('issue 13: a YAML alias bomb is a config error (exit 2), refused quickly', async () => {
+    const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]'];
+    for (const [index, name] of ['b', 'c', 'd', 'e', 'f', 'g', 'h', 'i'].entries()) {
+      const previous = 'abcdefgh'[index];
+      levels.push(`${name}: &${name} [${Array.from({ length: 9 }, () => `*${previous}`).join(',')}]`);
+    }
+    const { cwd } = writeConfig(`${levels.join('\n')}\nconnectors: []\n`);
+    const started = performance.now();
+    const result = await invoke(['check'], { cwd, registry: fakeRegistry });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('alias bomb');
+    expect(result.stderr).not.toContain('please report');
+    expect(performance.now() - started).toBeLessThan(1500);
   });
 
   it('reads JSON config files', async () => {
