@@ -37,8 +37,8 @@ export function jsonErrorPosition(text: string): JsonErrorPosition | null {
       }
       if (char === '\\') {
         index++;
-        const escape = text[index];
-        if (escape === 'u') {
+        const escaped = text[index];
+        if (escaped === 'u') {
           for (let digit = 1; digit <= 4; digit++) {
             if (!/^[0-9a-fA-F]$/.test(text[index + digit] ?? '')) {
               index += digit;
@@ -48,7 +48,7 @@ export function jsonErrorPosition(text: string): JsonErrorPosition | null {
           index += 5;
           continue;
         }
-        if (escape === undefined || !'"\\/bfnrt'.includes(escape))
+        if (escaped === undefined || !'"\\/bfnrt'.includes(escaped))
           fail(`invalid escape ${describe()} in a string`);
         index++;
         continue;
@@ -130,12 +130,12 @@ export function jsonErrorPosition(text: string): JsonErrorPosition | null {
         fail(`expected "," or "]" after a value, found ${describe()}`);
       }
     }
-    if (char === '"') return string();
-    if (char === 't') return literal('true');
-    if (char === 'f') return literal('false');
-    if (char === 'n') return literal('null');
-    if (char === '-' || /[0-9]/.test(char ?? '')) return number();
-    fail(`expected a value, found ${describe()}`);
+    if (char === '"') string();
+    else if (char === 't') literal('true');
+    else if (char === 'f') literal('false');
+    else if (char === 'n') literal('null');
+    else if (char === '-' || /[0-9]/.test(char ?? '')) number();
+    else fail(`expected a value, found ${describe()}`);
   };
   try {
     if (text.charCodeAt(0) === 0xfeff) index++;
