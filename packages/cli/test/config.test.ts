@@ -271,6 +271,26 @@ describe('config errors through the CLI', () => {
     expect(result.stderr).toContain('fake-prod');
   });
 
+  it('issue 13: warns loudly when a connector was allowed plain http to another machine', async () => {
+    const block = goodBlock.replace('https://fake.example.test', 'http://fake.example.test');
+    const { cwd } = writeConfig(`connectors:\n${block}`);
+    const result = await invoke(['check'], {
+      cwd,
+      registry: fakeRegistry,
+      env: { FAKE_PASSWORD: 'hunter2-secret' },
+    });
+    expect(result.stderr).toContain('talks plain http:// to http://fake.example.test');
+    const local = writeConfig(
+      `connectors:\n${goodBlock.replace('https://fake.example.test', 'http://127.0.0.1:9')}`,
+    );
+    const quiet = await invoke(['check'], {
+      cwd: local.cwd,
+      registry: fakeRegistry,
+      env: { FAKE_PASSWORD: 'x' },
+    });
+    expect(quiet.stderr).not.toContain('plain http://');
+  });
+
   it('--connector naming an unknown instance lists the instances', async () => {
     const { cwd } = writeConfig(`connectors:\n${goodBlock}`);
     const result = await invoke(['check', '--connector', 'other'], { cwd, registry: fakeRegistry });

@@ -1,4 +1,4 @@
-import { ConfigError } from '@posturesync/core';
+import { baseUrlProblem, ConfigError } from '@posturesync/core';
 import { platformOrUrlProblem } from '@posturesync/qualys-formats';
 import { z } from 'zod';
 import { platformApiUrls, platformNames } from './platforms.ts';
@@ -104,6 +104,12 @@ export const qualysPcReportConfigSchema = z
       .boolean()
       .default(true)
       .describe('Verify the API TLS certificate. Turn off only for test rigs.'),
+    allowInsecureHttp: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Allow a plain http:// apiUrl to a host other than this machine (credentials travel unencrypted; the CLI warns). Off: such a URL is refused.',
+      ),
     requestedWith: z
       .string()
       .min(1)
@@ -113,6 +119,10 @@ export const qualysPcReportConfigSchema = z
   .superRefine((config, context) => {
     const problem = platformOrUrlProblem(config.platform, config.apiUrl, 'apiUrl');
     if (problem) context.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
+    // Issue 13: https only (http to loopback for tests and local proxies), no credentials in the URL.
+    const urlProblem =
+      config.apiUrl === undefined ? null : baseUrlProblem(config.apiUrl, 'apiUrl', config.allowInsecureHttp);
+    if (urlProblem) context.addIssue({ code: 'custom', path: ['apiUrl'], message: urlProblem });
   });
 
 export type QualysPcReportConfig = z.infer<typeof qualysPcReportConfigSchema>;

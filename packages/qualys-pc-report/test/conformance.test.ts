@@ -40,6 +40,16 @@ describeConnectorConformance<QualysPcReportConfig>({
   },
   invalidConfigs: [
     {
+      name: 'issue 13: a file: apiUrl',
+      config: { apiUrl: 'file:///etc/passwd', username: 'u', password: 'p', titlePrefix: 'PC' },
+      expectPath: 'apiUrl',
+    },
+    {
+      name: 'issue 13: a plain http apiUrl to another host without allowInsecureHttp',
+      config: { apiUrl: 'http://qualysapi.example.test', username: 'u', password: 'p', titlePrefix: 'PC' },
+      expectPath: 'apiUrl',
+    },
+    {
       name: 'no titlePrefix',
       config: { apiUrl: 'https://q.example', username: 'u', password: 'p' },
       expectPath: 'titlePrefix',

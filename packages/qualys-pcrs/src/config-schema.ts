@@ -1,4 +1,4 @@
-import { ConfigError } from '@posturesync/core';
+import { baseUrlProblem, ConfigError } from '@posturesync/core';
 import { platformOrUrlProblem } from '@posturesync/qualys-formats';
 import { z } from 'zod';
 import { defaultPcrsApiVersion, pcrsApiVersions } from './api-version.ts';
@@ -120,6 +120,12 @@ export const qualysPcrsConfigSchema = z
       .boolean()
       .default(true)
       .describe('Verify the gateway TLS certificate. Turn off only for test rigs.'),
+    allowInsecureHttp: z
+      .boolean()
+      .default(false)
+      .describe(
+        'Allow a plain http:// gatewayUrl to a host other than this machine (credentials travel unencrypted; the CLI warns). Off: such a URL is refused.',
+      ),
     lastEvaluationDate: isoDateFilterSchema
       .optional()
       .describe(
@@ -129,6 +135,12 @@ export const qualysPcrsConfigSchema = z
   .superRefine((config, context) => {
     const problem = platformOrUrlProblem(config.platform, config.gatewayUrl, 'gatewayUrl');
     if (problem) context.addIssue({ code: 'custom', path: [problem.path], message: problem.message });
+    // Issue 13: https only (http to loopback for tests and local proxies), no credentials in the URL.
+    const urlProblem =
+      config.gatewayUrl === undefined
+        ? null
+        : baseUrlProblem(config.gatewayUrl, 'gatewayUrl', config.allowInsecureHttp);
+    if (urlProblem) context.addIssue({ code: 'custom', path: ['gatewayUrl'], message: urlProblem });
   })
   .describe('Qualys PCRS posture-streaming connector settings.');
 

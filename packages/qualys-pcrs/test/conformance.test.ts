@@ -63,6 +63,21 @@ describeConnectorConformance({
       expectPath: 'policiesPerHostIdsCall',
     },
     { name: 'a missing username', config: { platform: 'US1', password: 'x' }, expectPath: 'username' },
+    {
+      name: 'issue 13: a file: gatewayUrl',
+      config: { ...credentials, gatewayUrl: 'file:///etc/passwd' },
+      expectPath: 'gatewayUrl',
+    },
+    {
+      name: 'issue 13: a plain http gatewayUrl to another host without allowInsecureHttp',
+      config: { ...credentials, gatewayUrl: 'http://gateway.example.test' },
+      expectPath: 'gatewayUrl',
+    },
+    {
+      name: 'issue 13: credentials inside the gatewayUrl',
+      config: { ...credentials, gatewayUrl: 'https://user:pw@gateway.example.test' },
+      expectPath: 'gatewayUrl',
+    },
   ],
   secretValues: (config) => [(config as QualysPcrsConfigInput).password],
 });

@@ -22,11 +22,21 @@ export function exitCodeForSummary(summary: SyncRunSummary): ExitCode {
 
 /** Warns loudly: with verification off, anyone on the path can read the credentials. */
 export function warnAboutTls(context: CliContext, connectors: readonly ResolvedConnector[]): void {
-  for (const connector of connectors) {
-    if (!connector.tlsVerifyDisabled) continue;
-    const message = `TLS certificate verification is OFF for connector instance "${connector.name}" (tlsVerify: false): anyone on the network path can read its credentials and forge its data. Use this only against a test rig.`;
+  const loudly = (message: string, instance: string) => {
     if (context.live) context.note(context.colors.bold(context.colors.red(`WARNING: ${message}`)));
-    else context.logger.warn(message, { instance: connector.name });
+    else context.logger.warn(message, { instance });
+  };
+  for (const connector of connectors) {
+    if (connector.tlsVerifyDisabled)
+      loudly(
+        `TLS certificate verification is OFF for connector instance "${connector.name}" (tlsVerify: false): anyone on the network path can read its credentials and forge its data. Use this only against a test rig.`,
+        connector.name,
+      );
+    if (connector.insecureHttpUrl !== null)
+      loudly(
+        `Connector instance "${connector.name}" talks plain http:// to ${connector.insecureHttpUrl} (allowInsecureHttp: true): its credentials and data cross the network unencrypted, readable and forgeable by anyone on the path. Use https:// unless this is a test rig.`,
+        connector.name,
+      );
   }
 }
 

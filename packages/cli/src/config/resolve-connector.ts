@@ -1,4 +1,4 @@
-import type { ConnectorDefinition, SecretRedactor } from '@posturesync/core';
+import { type ConnectorDefinition, isInsecureHttpUrl, type SecretRedactor } from '@posturesync/core';
 import type { z } from 'zod';
 import type { ConnectorBlock } from './config-envelope.ts';
 import { formatIssues } from './format-issues.ts';
@@ -17,6 +17,8 @@ export interface ResolvedConnector {
   secretEnv: Record<string, string>;
   /** True when the block turns TLS certificate verification off. */
   tlsVerifyDisabled: boolean;
+  /** A plain http:// URL to another machine the block allowed with `allowInsecureHttp: true`, else null. */
+  insecureHttpUrl: string | null;
 }
 
 const envNamePattern = /^[A-Za-z_][A-Za-z0-9_]*$/;
@@ -134,7 +136,17 @@ export function resolveConnectorBlock(
       config: parsed.data,
       secretEnv,
       tlsVerifyDisabled: tlsVerify === false || block.tlsVerify === false,
+      insecureHttpUrl: insecureHttpUrlOf(parsed.data),
     },
     problems,
   };
+}
+
+/** The first top-level URL value that is plain http:// to another machine (the connector allowed it). */
+function insecureHttpUrlOf(config: unknown): string | null {
+  if (config === null || typeof config !== 'object') return null;
+  for (const value of Object.values(config)) {
+    if (typeof value === 'string' && isInsecureHttpUrl(value)) return value;
+  }
+  return null;
 }

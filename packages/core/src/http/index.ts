@@ -1,4 +1,5 @@
 export * from './backoff.ts';
+export * from './base-url-problem.ts';
 export * from './concurrency-limiter.ts';
 export * from './http-client.ts';
 export { readExcerpt } from './http-response.ts';
