@@ -40,6 +40,10 @@ export function createQualysPcReportConnector(
   const client = createHttpClient({
     baseUrl,
     timeouts: { headersMs: config.readTimeoutSeconds * 1000, bodyMs: config.readTimeoutSeconds * 1000 },
+    responseLimits: {
+      maxTotalMs: config.maxResponseMinutes * 60_000,
+      maxBytes: config.maxResponseMegabytes * 1024 * 1024,
+    },
     retry: { maxRetries: config.maxRetries },
     // The import is sequential; 1 keeps us well inside the subscription's concurrency limit.
     maxConcurrency: 1,

@@ -120,6 +120,18 @@ export const qualysPcrsConfigSchema = z
       .boolean()
       .default(true)
       .describe('Verify the gateway TLS certificate. Turn off only for test rigs.'),
+    maxResponseMinutes: z
+      .number()
+      .positive()
+      .default(240)
+      .describe(
+        'Longest time one response body may take from its headers to its last byte, in minutes; a server that keeps a body open or drips it fails the call (retried) instead of hanging the sync.',
+      ),
+    maxResponseMegabytes: z
+      .number()
+      .positive()
+      .default(32768)
+      .describe('Largest response body accepted, in MiB (default 32 GiB); an endless body fails the call.'),
     allowInsecureHttp: z
       .boolean()
       .default(false)

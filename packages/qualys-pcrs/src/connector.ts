@@ -50,6 +50,10 @@ function createPcrsConnector(config: QualysPcrsConfig, context: ConnectorContext
   const client = createHttpClient({
     baseUrl: gatewayUrl,
     timeouts: { headersMs: readTimeoutMs, bodyMs: readTimeoutMs },
+    responseLimits: {
+      maxTotalMs: config.maxResponseMinutes * 60_000,
+      maxBytes: config.maxResponseMegabytes * 1024 * 1024,
+    },
     retry: { maxRetries: config.maxRetries },
     maxConcurrency: config.parallelRequests,
     rateLimit:

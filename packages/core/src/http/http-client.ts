@@ -13,11 +13,13 @@ import {
 import type { Logger } from '../log/logger.ts';
 import type { SecretRedactor } from '../log/redact.ts';
 import { backoffDelay, resolveRetryPolicy } from './backoff.ts';
+import { bodyLimitErrors } from './body-limit-errors.ts';
 import { ConcurrencyLimiter, type Release } from './concurrency-limiter.ts';
 import { createHttpResponse, readExcerpt } from './http-response.ts';
 import { classifyNetworkError, type NetworkFailure } from './network-error.ts';
 import { RateLimiter, type RateTicket } from './rate-limiter.ts';
 import { parseBaseUrl, requestTarget } from './request-target.ts';
+import { defaultResponseLimits, type ResponseLimits } from './response-deadline.ts';
 import {
   limitHintsFromHeaders,
   qualysConcurrencyLimitCode,
@@ -70,6 +72,8 @@ export interface HttpClientOptions {
   maxServerWaitMs?: number;
   /** Largest body `text()`/`json()`/`bytes()` will buffer (default 256 MiB); stream `body` for bulk data. */
   maxBufferedBytes?: number;
+  /** Whole-body bounds on every response: total time and bytes (defaults 4 h, 32 GiB). See response-deadline.ts. */
+  responseLimits?: Partial<ResponseLimits>;
 }
 
 /** A snapshot of the limits the client currently applies (configured or announced by the server). */
@@ -121,6 +125,7 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
   const sleep = options.sleep ?? defaultSleep;
   const random = options.random ?? Math.random;
   const maxServerWaitMs = options.maxServerWaitMs ?? defaultMaxServerWaitMs;
+  const responseLimits: ResponseLimits = { ...defaultResponseLimits, ...options.responseLimits };
   const now = options.now ?? Date.now;
   const userAgent = options.userAgent ?? 'posturesync';
   const concurrency = new ConcurrencyLimiter(maxConcurrency);
@@ -489,6 +494,8 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
             { cause, details: redactDetails({ ...context, status, bodyExcerpt: excerpt(text) }) },
           ),
         onDone: release,
+        limits: responseLimits,
+        overLimit: bodyLimitErrors(context, status, redactor),
       });
       if ((status >= 200 && status < 300) || request.acceptStatus?.includes(status)) return response;
 

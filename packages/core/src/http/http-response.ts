@@ -1,5 +1,6 @@
 import { type Readable, Transform } from 'node:stream';
 import type { BadResponseError } from '../errors/index.ts';
+import { defaultResponseLimits, type ResponseLimits, watchResponse } from './response-deadline.ts';
 import type { HttpClientMetrics, HttpResponse } from './types.ts';
 
 /** undici's body stream. */
@@ -24,6 +25,9 @@ export interface ResponseParts {
   maxBufferedBytes?: number;
   /** Called exactly once when the body has ended, failed or been discarded. */
   onDone: () => void;
+  /** Whole-body time and size bounds (issue 13); with `overLimit` building the errors. */
+  limits?: ResponseLimits;
+  overLimit?: { tooSlow: (limitMs: number) => Error; tooLarge: (limitBytes: number) => Error };
 }
 
 /** 256 MiB: ten times the largest host ID list a real subscription returns. */
@@ -41,12 +45,16 @@ export function createHttpResponse(parts: ResponseParts): HttpResponse {
     done = true;
     parts.onDone();
   };
+  let watch: ReturnType<typeof watchResponse> | null = null;
   const body = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       metrics.bytesReceived += chunk.length;
-      callback(null, chunk);
+      const exceeded = watch?.received(chunk.length) ?? null;
+      if (exceeded) callback(exceeded);
+      else callback(null, chunk);
     },
   });
+  if (parts.overLimit) watch = watchResponse(body, parts.limits ?? defaultResponseLimits, parts.overLimit);
   source.on('error', (error) => {
     if (!body.destroyed) body.destroy(parts.mapError(error));
   });
