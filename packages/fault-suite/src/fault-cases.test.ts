@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { seededRandom } from './cli-process.ts';
 import { pcReportFaultCases, pcrsFaultCases } from './fault-cases.ts';
+import { hostileCases } from './hostile-cases.ts';
 import { faultCaseCount, faultCases } from './index.ts';
 import { killPointSeed, pcReportProcessCases, pcrsProcessCases } from './process-cases.ts';
 
@@ -15,14 +16,15 @@ describe('issue 6: the fault case table', () => {
       pcrsFaultCases.length +
         pcReportFaultCases.length +
         pcrsProcessCases.length +
-        pcReportProcessCases.length,
+        pcReportProcessCases.length +
+        hostileCases.length,
     );
   });
 
   it('issue 6: every case is named once per connector and listed in the README', () => {
     const names = faultCases.map((faultCase) => `${faultCase.connector}: ${faultCase.name}`);
     expect(new Set(names).size).toBe(names.length);
-    for (const faultCase of [...pcrsFaultCases, ...pcReportFaultCases]) {
+    for (const faultCase of [...pcrsFaultCases, ...pcReportFaultCases, ...hostileCases]) {
       expect(readme, faultCase.name).toContain(faultCase.name);
     }
   });

@@ -228,6 +228,14 @@ export const pcrsFaultCases: readonly InProcessFaultCase[] = [
     faulty: { outcome: 'partial', quarantined: 1 },
     rerun: { full: true, resumed: false },
   },
+  {
+    name: 'a record nested 5,000 levels deep is quarantined, the run is partial and the rest is stored',
+    connector: 'qualys-pcrs',
+    injects: 'one posture record carries a value nested 5,000 levels deep (issue 13)',
+    faults: [{ endpoint: 'postureInfo', kind: 'deepRecord', afterCalls: 2 }],
+    faulty: { outcome: 'partial', quarantined: 1 },
+    rerun: { full: true, resumed: false },
+  },
 ];
 
 /**

@@ -1,8 +1,10 @@
 import { pcReportFaultCases, pcrsFaultCases } from './fault-cases.ts';
+import { hostileCases } from './hostile-cases.ts';
 import { pcReportProcessCases, pcrsProcessCases } from './process-cases.ts';
 
 export type { FaultyRunExpectation, InProcessFaultCase, RerunExpectation } from './fault-cases.ts';
 export { pcReportFaultCases, pcrsFaultCases } from './fault-cases.ts';
+export { type HostileCase, hostileCases } from './hostile-cases.ts';
 export type { ProcessFaultCase } from './process-cases.ts';
 export {
   killPointSeed,
@@ -18,6 +20,7 @@ export const faultCases: ReadonlyArray<{ name: string; connector: string; inject
   ...pcReportFaultCases,
   ...pcrsProcessCases,
   ...pcReportProcessCases,
+  ...hostileCases,
 ];
 
 /** The number the README states; a test keeps the two in sync. */

@@ -26,7 +26,9 @@ export type FaultKind =
   | 'status409Concurrency'
   | 'status409RateLimit'
   | 'status429'
-  | 'malformedRecord';
+  | 'malformedRecord'
+  /** postureInfo: the first record carries a value nested 5,000 levels deep (issue 13). */
+  | 'deepRecord';
 
 export interface FaultRule {
   endpoint: FaultEndpoint;

@@ -127,7 +127,15 @@ function parsePostureBody(body: unknown): PostureBodyElement[] | undefined {
   return elements;
 }
 
-function recordJson(record: PostureRecord, malformed: boolean): string {
+/** Levels of nesting of the `deepRecord` fault: far past what JSON.stringify can recurse. */
+const deepRecordLevels = 5000;
+
+function recordJson(record: PostureRecord, malformed: boolean, deep = false): string {
+  if (deep) {
+    // Written as text: building it as an object and stringifying it would overflow our own stack.
+    const nested = `${'{"a":'.repeat(deepRecordLevels)}1${'}'.repeat(deepRecordLevels)}`;
+    return `${JSON.stringify(record).slice(0, -1)},"extendedEvidence":${nested}}`;
+  }
   if (!malformed) return JSON.stringify(record);
   return JSON.stringify({ ...record, controlId: 'abc', lastEvaluatedDate: '2024-13-45T99:99:99Z' });
 }
@@ -313,7 +321,8 @@ export function pcrsHandlers(runtime: SimulatorRuntime): RequestHandler[] {
         let pending: IteratorResult<PostureRecord> = first;
         while (!pending.done) {
           const malformed = injected === 'malformedRecord' && index === 0;
-          buffer += (index === 0 ? '' : ',') + recordJson(pending.value, malformed);
+          const deep = injected === 'deepRecord' && index === 0;
+          buffer += (index === 0 ? '' : ',') + recordJson(pending.value, malformed, deep);
           stats().postureRecordsServed++;
           if (index === 0 && injected === 'malformedJson') buffer += ',{"id": 1, "status": Passed,,}';
           index++;

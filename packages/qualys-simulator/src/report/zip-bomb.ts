@@ -6,24 +6,31 @@ export interface ZipBombOptions {
   /** Uncompressed size written in the headers; default the truth. A smaller one is a lying header. */
   declaredBytes?: number;
   entryName?: string;
+  /** Text the entry starts with (e.g. an XML head), before the filler. */
+  prefix?: string;
+  /** The filler byte (default 0x78, `x`: a text node once inside an element). */
+  fill?: number;
 }
 
 const segmentBytes = 64 * 1024 * 1024;
 
 /**
- * A hostile zip for tests (issue 13): one entry of zeros at deflate's maximum ratio (~1,030x),
+ * A hostile zip for tests (issue 13): one entry of one repeated byte at deflate's maximum ratio (~1,030x),
  * so 2 GiB of output fit in about 2 MB. Built without compressing gigabytes: one 64 MiB segment
- * of zeros is deflated once with a full flush (byte-aligned, no back-references across it), and
+ * of the filler is deflated once with a full flush (byte-aligned, no back-references across it), and
  * that block is repeated, then closed with an empty final block. The CRC is not computed (zero):
  * a reader that checks it fails only after inflating everything, which is what a bomb exploits.
  */
 export function buildZipBomb(options: ZipBombOptions = {}): Buffer {
   const inflated = options.inflatedBytes ?? 2 * 1024 ** 3;
   const segments = Math.max(1, Math.round(inflated / segmentBytes));
-  const block = deflateRawSync(Buffer.alloc(segmentBytes), { level: 9, finishFlush: constants.Z_FULL_FLUSH });
+  const flush = { level: 9, finishFlush: constants.Z_FULL_FLUSH };
+  const block = deflateRawSync(Buffer.alloc(segmentBytes, options.fill ?? 0x78), flush);
+  const prefix = Buffer.from(options.prefix ?? '');
+  const head = prefix.length > 0 ? [deflateRawSync(prefix, flush)] : [];
   const finalBlock = Buffer.from([0x03, 0x00]);
-  const data = Buffer.concat([...Array.from({ length: segments }, () => block), finalBlock]);
-  const trueSize = segments * segmentBytes;
+  const data = Buffer.concat([...head, ...Array.from({ length: segments }, () => block), finalBlock]);
+  const trueSize = prefix.length + segments * segmentBytes;
   const declared = Math.min(options.declaredBytes ?? trueSize, 0xffffffff);
   const name = Buffer.from(options.entryName ?? 'report.xml');
 
