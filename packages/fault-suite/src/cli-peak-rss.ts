@@ -32,7 +32,11 @@ function peakRssOf(pid: number): number {
  * Spawns a command and samples its peak resident set every 25 ms until it exits (VmHWM only
  * grows, so the last sample is the peak up to a few milliseconds before the exit).
  */
-export function spawnWatched(command: string, args: readonly string[], env: NodeJS.ProcessEnv): WatchedProcess {
+export function spawnWatched(
+  command: string,
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): WatchedProcess {
   const started = performance.now();
   const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   if (child.pid === undefined) throw new Error(`could not start ${command}`);

@@ -1,4 +1,12 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -7,13 +15,18 @@ import { exitCodes } from '@posturesync/cli';
 import { Store } from '@posturesync/core';
 import { buildZipBomb, createEstate, startQualysSimulator } from '@posturesync/qualys-simulator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliBin } from './cli-process.ts';
 import { spawnWatched, type WatchedExit } from './cli-peak-rss.ts';
+import { cliBin } from './cli-process.ts';
 import { hostileCases } from './hostile-cases.ts';
 import { type HostileFetch, startHostileClassicApi, streamBody } from './hostile-server.ts';
 import { copyDatabase, expectConsistent, expectNoSecrets } from './in-process-harness.ts';
 import { entitySnapshot, snapshotDifferences } from './snapshot.ts';
-import { reportsWithNewerOne, reportTitlePrefix, seedEstateOptions, suiteCredentials } from './test-estate.ts';
+import {
+  reportsWithNewerOne,
+  reportTitlePrefix,
+  seedEstateOptions,
+  suiteCredentials,
+} from './test-estate.ts';
 
 const MiB = 1024 * 1024;
 /** The process must stay far below the hostile bodies (300 MiB and more); a CLI sync idles near 100 MiB. */
@@ -45,10 +58,18 @@ function reportConfig(path: string, apiUrl: string, extra = ''): void {
 }
 
 function environment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { PATH: process.env.PATH ?? '', QUALYS_PASSWORD: suiteCredentials.password, NO_COLOR: '1', ...extra };
+  return {
+    PATH: process.env.PATH ?? '',
+    QUALYS_PASSWORD: suiteCredentials.password,
+    NO_COLOR: '1',
+    ...extra,
+  };
 }
 
-async function syncAgainst(fetch: HostileFetch, options: { extra?: string; env?: Record<string, string> } = {}) {
+async function syncAgainst(
+  fetch: HostileFetch,
+  options: { extra?: string; env?: Record<string, string> } = {},
+) {
   const server = await startHostileClassicApi(fetch);
   const caseDirectory = mkdtempSync(join(directory, 'case-'));
   const config = join(caseDirectory, 'posturesync.config.yaml');
@@ -71,7 +92,9 @@ async function syncAgainst(fetch: HostileFetch, options: { extra?: string; env?:
 function expectFailedSafely(result: { exit: WatchedExit; database: string }, code: string, message: string) {
   const { exit } = result;
   expect(exit.code, exit.stderr).toBe(exitCodes.failed);
-  const document = JSON.parse(exit.stdout) as { runs: Array<{ error: { code: string; message: string } | null }> };
+  const document = JSON.parse(exit.stdout) as {
+    runs: Array<{ error: { code: string; message: string } | null }>;
+  };
   expect(document.runs[0]?.error?.code).toBe(code);
   expect(document.runs[0]?.error?.message).toContain(message);
   const store = Store.open(result.database, { readonly: true });
@@ -130,7 +153,11 @@ describe('issue 13: hostile servers, bombs and supervisors', () => {
         totalBytes: 300 * MiB,
       }),
     );
-    expectFailedSafely(result, 'PS_ERR_BAD_RESPONSE', 'starts like a Qualys error message but is larger than 1048576 bytes');
+    expectFailedSafely(
+      result,
+      'PS_ERR_BAD_RESPONSE',
+      'starts like a Qualys error message but is larger than 1048576 bytes',
+    );
     expect(result.exit.peakRssBytes).toBeGreaterThan(0);
     expect(result.exit.peakRssBytes).toBeLessThan(maxPeakRss);
   });
@@ -239,7 +266,13 @@ describe('issue 13: hostile servers, bombs and supervisors', () => {
     // supervisor"): the pnpm bin shim, which execs our launcher, which execs Node.
     const documentedBin = fileURLToPath(new URL('../../../node_modules/.bin/posturesync', import.meta.url));
     simulator.state.setFaults([
-      { endpoint: 'postureInfo', kind: 'slow', delayMs: 1_500, afterCalls: 1, times: Number.POSITIVE_INFINITY },
+      {
+        endpoint: 'postureInfo',
+        kind: 'slow',
+        delayMs: 1_500,
+        afterCalls: 1,
+        times: Number.POSITIVE_INFINITY,
+      },
     ]);
     try {
       const supervised = spawnWatched(

@@ -514,8 +514,12 @@ describe('issue 13: storage failures', () => {
 
 describe('issue 13: credentials inside a URL', () => {
   it('never reach sync_runs.error_message or the logs', async () => {
-    const error = new TransientError('could not reach https://api-user:Url-S3cret-pw@gateway.example.test/auth');
-    await runSync(options(createFakeDefinition({ batches: v0, failAt: { index: 1, error } }))).catch(() => {});
+    const error = new TransientError(
+      'could not reach https://api-user:Url-S3cret-pw@gateway.example.test/auth',
+    );
+    await runSync(options(createFakeDefinition({ batches: v0, failAt: { index: 1, error } }))).catch(
+      () => {},
+    );
     const run = store.lastRuns()[0];
     expect(run?.errorMessage).toContain('https://[REDACTED]@gateway.example.test/auth');
     expect(databaseText(store)).not.toContain('Url-S3cret-pw');
