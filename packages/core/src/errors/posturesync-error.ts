@@ -52,7 +52,7 @@ export class PostureSyncError extends Error {
   static readonly brand: string = 'PostureSyncError';
 
   /** `value instanceof SomeError` holds for errors from any copy of this package. */
-  static [Symbol.hasInstance](this: BrandedClass, value: unknown): boolean {
+  static override [Symbol.hasInstance](this: BrandedClass, value: unknown): boolean {
     // A subclass that declares no brand of its own (a connector's private error class) keeps
     // the ordinary prototype check; it would otherwise match every error of its parent's brand.
     if (!Object.hasOwn(this, 'brand')) return Function.prototype[Symbol.hasInstance].call(this, value);
