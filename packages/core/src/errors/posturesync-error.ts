@@ -47,17 +47,25 @@ function brandsOf(value: unknown): readonly string[] | undefined {
   return Array.isArray(brands) ? (brands as string[]) : undefined;
 }
 
+function isBrandedInstance(
+  type: BrandedClass & (abstract new (...args: never[]) => unknown),
+  value: unknown,
+): boolean {
+  // A subclass that declares no brand of its own (a connector's private error class) keeps
+  // the ordinary prototype check; it would otherwise match every error of its parent's brand.
+  if (!Object.hasOwn(type, 'brand')) return Function.prototype[Symbol.hasInstance].call(type, value);
+  const brand = type.brand;
+  return brand !== undefined && (brandsOf(value)?.includes(brand) ?? false);
+}
+
 export class PostureSyncError extends Error {
   /** The class's brand: its stable name, recorded on every instance. Subclasses set their own. */
   static readonly brand: string = 'PostureSyncError';
 
   /** `value instanceof SomeError` holds for errors from any copy of this package. */
-  static override [Symbol.hasInstance](this: BrandedClass, value: unknown): boolean {
-    // A subclass that declares no brand of its own (a connector's private error class) keeps
-    // the ordinary prototype check; it would otherwise match every error of its parent's brand.
-    if (!Object.hasOwn(this, 'brand')) return Function.prototype[Symbol.hasInstance].call(this, value);
-    const brand = this.brand;
-    return brand !== undefined && (brandsOf(value)?.includes(brand) ?? false);
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class `instanceof` names, often a subclass.
+    return isBrandedInstance(this, value);
   }
 
   readonly code: ErrorCode;
