@@ -8,11 +8,11 @@ import { registerHistoryCommand } from './commands/history.ts';
 import { registerInitCommand } from './commands/init.ts';
 import { registerStatusCommand } from './commands/status.ts';
 import { registerSyncCommand } from './commands/sync.ts';
+import { type ConnectorTypesRequest, connectorTypesFrom, loadConnectorTypes } from './connector-types.ts';
 import { type CliContext, createContext, type GlobalOptions, type RunCliOptions } from './context.ts';
 import { exitCodeForError, exitCodeHelp, exitCodes } from './exit-codes.ts';
 import { createColors } from './output/color.ts';
 import { describeError, formatErrorReport } from './output/report-error.ts';
-import { discoverConnectors, lazyRegistry } from './registry.ts';
 
 export const cliVersion: string = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
@@ -46,14 +46,10 @@ function fallbackGlobals(argv: readonly string[]): GlobalOptions {
  */
 export async function runCli(argv: readonly string[], options: RunCliOptions = {}): Promise<number> {
   const injected = options.registry;
-  const registry = lazyRegistry(async () =>
+  const connectorTypes = async (request: ConnectorTypesRequest) =>
     injected !== undefined
-      ? injected
-      : await discoverConnectors({
-          cwd: options.cwd ?? process.cwd(),
-          ...(options.connectorSearch === undefined ? {} : { search: options.connectorSearch }),
-        }),
-  );
+      ? connectorTypesFrom(injected)
+      : await loadConnectorTypes(request, options.connectorSearch);
   const redactor = new SecretRedactor();
   const stdout = options.stdout ?? { write: () => true };
   const stderr = options.stderr ?? { write: () => true };
@@ -69,7 +65,7 @@ export async function runCli(argv: readonly string[], options: RunCliOptions = {
       ...(parsed.config === undefined ? {} : { config: parsed.config }),
       ...(parsed.db === undefined ? {} : { db: parsed.db }),
     };
-    context = createContext(options, globals, registry, redactor);
+    context = createContext(options, globals, connectorTypes, redactor);
     exitCode = await body(context);
   };
 
@@ -122,7 +118,8 @@ export async function runCli(argv: readonly string[], options: RunCliOptions = {
       // Usage errors were already printed by outputError; a bare `posturesync` printed the help.
       return exitCodes.usage;
     }
-    const active: CliContext = context ?? createContext(options, fallbackGlobals(argv), registry, redactor);
+    const active: CliContext =
+      context ?? createContext(options, fallbackGlobals(argv), connectorTypes, redactor);
     active.live?.clear();
     const report = describeError(error, redactor);
     const stack =

@@ -4,11 +4,20 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ConfigError, type ConnectorDefinition } from '@posturesync/core';
 
 /**
+ * The connector API version this CLI loads. A connector package states the version it was
+ * written against in its manifest; a mismatch is refused with a message instead of failing
+ * later in ways nobody can read.
+ */
+export const connectorApiVersion = 1;
+
+/**
  * The connector manifest, in a package's package.json (see packages/create-connector/README.md):
  *
- *   "posturesync": { "connector": true, "export": "acmeScannerConnector" }
+ *   "posturesync": { "connector": true, "apiVersion": 1, "id": "acme-scanner", "export": "acmeScannerConnector" }
  *
- * `export` names the ConnectorDefinition exported by the package's main entry (`exports["."]`).
+ * `export` names the ConnectorDefinition exported by the package's main entry (`exports["."]`);
+ * `id` is the connector type it defines, so the CLI imports a package only when a config
+ * uses its type (a package without `id` is imported only when no declared one matches).
  */
 interface ManifestPackageJson {
   name?: unknown;
@@ -16,7 +25,7 @@ interface ManifestPackageJson {
   exports?: unknown;
   dependencies?: unknown;
   devDependencies?: unknown;
-  posturesync?: { connector?: unknown; export?: unknown };
+  posturesync?: { connector?: unknown; export?: unknown; apiVersion?: unknown; id?: unknown };
 }
 
 /** A package that declares itself a connector, found but not yet imported. */
@@ -27,6 +36,14 @@ export interface ConnectorPackage {
   exportName: string;
   /** Entry file relative to the directory, from `exports["."]` (or `main`). */
   entry: string;
+  /** The connector type the manifest says the package defines, or null when it does not say. */
+  declaredId: string | null;
+  /**
+   * Why the package cannot be loaded (bad manifest, unsupported API version), or null. Found
+   * packages are never thrown over here, so one broken package fails only the instances that
+   * need it.
+   */
+  problem: string | null;
 }
 
 export interface ConnectorSearch {
@@ -46,13 +63,14 @@ export const cliPackageDirectory = resolve(fileURLToPath(new URL('..', import.me
 
 /**
  * Where the CLI looks by default: its own dependencies, the dependencies of the project the
- * command runs in (the nearest package.json above `cwd`), and, when the CLI runs from a
- * checkout of the posturesync repository, that workspace's `packages/*` (so a package made by
- * `pnpm new-connector` is usable at once).
+ * config file lives in (the nearest package.json above `from`: the config file's folder, or
+ * the working directory), and, when the CLI runs from a checkout of the posturesync
+ * repository, that workspace's `packages/*` (so a package made by `pnpm new-connector` is
+ * usable at once).
  */
-export function defaultConnectorSearch(cwd: string, skipPackages: ReadonlySet<string>): ConnectorSearch {
+export function defaultConnectorSearch(from: string, skipPackages: ReadonlySet<string>): ConnectorSearch {
   const workspace = findUp(cliPackageDirectory, 'pnpm-workspace.yaml');
-  const project = findUp(cwd, 'package.json');
+  const project = findUp(from, 'package.json');
   return {
     searchRoots: workspace === null ? [] : [join(workspace, 'packages')],
     dependentsOf: [cliPackageDirectory, ...(project === null ? [] : [project])],
@@ -71,7 +89,7 @@ function findUp(start: string, file: string): string | null {
   }
 }
 
-function readManifest(directory: string): ManifestPackageJson | null {
+export function readManifest(directory: string): ManifestPackageJson | null {
   const file = join(directory, 'package.json');
   if (!existsSync(file)) return null;
   try {
@@ -156,31 +174,52 @@ export function findConnectorPackages(search: ConnectorSearch): ConnectorPackage
   }
   const byDirectory = new Map<string, ConnectorPackage>();
   for (const candidate of candidates) {
-    const packageJson = readManifest(candidate);
-    if (packageJson?.posturesync?.connector !== true) continue;
-    const name = typeof packageJson.name === 'string' ? packageJson.name : candidate;
-    if (search.skipPackages.has(name)) continue;
-    const directory = realpathSync(candidate);
-    if (byDirectory.has(directory)) continue;
-    const exportName = packageJson.posturesync.export;
-    if (typeof exportName !== 'string' || exportName === '') {
-      throw new ConfigError(
-        `The connector package ${name} (${directory}) declares "posturesync": { "connector": true } in its package.json but no "export" naming its connector definition; add e.g. "export": "myConnector".`,
-        { details: { package: name, directory } },
-      );
-    }
-    const entry = entryOf(packageJson);
-    if (entry === null) {
-      throw new ConfigError(
-        `The connector package ${name} (${directory}) has no main entry: its package.json needs "exports": { ".": "./src/index.ts" } (or "main").`,
-        { details: { package: name, directory } },
-      );
-    }
-    byDirectory.set(directory, { name, directory, exportName, entry });
+    const found = describeConnectorPackage(candidate);
+    if (found === null || search.skipPackages.has(found.name)) continue;
+    if (!byDirectory.has(found.directory)) byDirectory.set(found.directory, found);
   }
   return [...byDirectory.values()].sort((left, right) =>
     left.name < right.name ? -1 : left.name > right.name ? 1 : 0,
   );
+}
+
+/**
+ * Reads one package's manifest (no import): null when the directory holds no connector
+ * package, else what loading it needs, with `problem` set when it cannot be loaded.
+ */
+export function describeConnectorPackage(candidate: string): ConnectorPackage | null {
+  const packageJson = readManifest(candidate);
+  if (packageJson?.posturesync?.connector !== true) return null;
+  const manifest = packageJson.posturesync;
+  const name = typeof packageJson.name === 'string' ? packageJson.name : candidate;
+  const directory = realpathSync(candidate);
+  const declaredId = typeof manifest.id === 'string' && manifest.id !== '' ? manifest.id : null;
+  const entry = entryOf(packageJson);
+  const exportName = typeof manifest.export === 'string' ? manifest.export : '';
+  const described = { name, directory, exportName, entry: entry ?? '', declaredId };
+  if (exportName === '') {
+    return {
+      ...described,
+      problem: `the connector package ${name} (${directory}) declares "posturesync": { "connector": true } in its package.json but no "export" naming its connector definition; add e.g. "export": "myConnector".`,
+    };
+  }
+  if (entry === null) {
+    return {
+      ...described,
+      problem: `the connector package ${name} (${directory}) has no main entry: its package.json needs "exports": { ".": "./src/index.ts" } (or "main").`,
+    };
+  }
+  if (manifest.apiVersion !== connectorApiVersion) {
+    const stated =
+      manifest.apiVersion === undefined
+        ? 'states no "posturesync.apiVersion"'
+        : `was written for connector API version ${JSON.stringify(manifest.apiVersion)}`;
+    return {
+      ...described,
+      problem: `the connector package ${name} (${directory}) ${stated}, and this posturesync loads connector API version ${connectorApiVersion}; install a version of the package made for it (or, for your own package, add "apiVersion": ${connectorApiVersion} to "posturesync" in its package.json once it works with this version).`,
+    };
+  }
+  return { ...described, problem: null };
 }
 
 /** What the CLI needs from a definition before it trusts it: the ConnectorDefinition shape. */
@@ -202,6 +241,11 @@ export function isConnectorDefinition(value: unknown): value is ConnectorDefinit
 
 /** Imports the package's entry and returns the definition its manifest names. */
 export async function loadConnectorPackage(found: ConnectorPackage): Promise<ConnectorDefinition<unknown>> {
+  if (found.problem !== null) {
+    throw new ConfigError(found.problem.charAt(0).toUpperCase() + found.problem.slice(1), {
+      details: { package: found.name, directory: found.directory },
+    });
+  }
   const file = join(found.directory, found.entry);
   let module: Record<string, unknown>;
   try {

@@ -9,6 +9,7 @@ import {
 } from '@posturesync/core';
 import type { Environment } from './config/resolve-connector.ts';
 import type { ConnectorSearch } from './connector-discovery.ts';
+import type { ConnectorTypes, ConnectorTypesRequest } from './connector-types.ts';
 import { type Colors, colorEnabled, createColors } from './output/color.ts';
 import { LiveRegion } from './output/live-region.ts';
 import { terminalText } from './output/terminal-text.ts';
@@ -28,7 +29,7 @@ export interface RunCliOptions {
   isTTY?: boolean;
   /** Aborted on Ctrl-C / SIGTERM by the binary; syncs stop after the current batch. */
   signal?: AbortSignal;
-  /** Connector types by id; replaces discovery (the built-ins plus discovered connector packages). */
+  /** Connector types by id; replaces loading connector packages (the built-ins plus installed ones). */
   registry?: ReadonlyMap<string, ConnectorDefinition<unknown>>;
   /** Where discovery looks for connector packages, instead of the defaults (see connector-discovery.ts). */
   connectorSearch?: Partial<ConnectorSearch>;
@@ -54,8 +55,11 @@ export interface CliContext {
   logger: Logger;
   signal: AbortSignal;
   now: () => Date;
-  /** The connector types by id, discovered on first call (only commands that resolve connectors call it). */
-  registry: () => Promise<ReadonlyMap<string, ConnectorDefinition<unknown>>>;
+  /**
+   * Loads the connector types a config uses, and only those (only commands that resolve
+   * connectors call it; see connector-types.ts).
+   */
+  connectorTypes: (request: ConnectorTypesRequest) => Promise<ConnectorTypes>;
   /** Live status lines on stderr; null when stderr is not a terminal or --json is on. */
   live: LiveRegion | null;
   /** Writes command output (tables, JSON) to stdout, redacted. */
@@ -95,7 +99,7 @@ function humanLine(record: LogRecord, colors: Colors): string {
 export function createContext(
   options: RunCliOptions,
   globals: GlobalOptions,
-  registry: () => Promise<ReadonlyMap<string, ConnectorDefinition<unknown>>>,
+  connectorTypes: (request: ConnectorTypesRequest) => Promise<ConnectorTypes>,
   redactor: SecretRedactor = new SecretRedactor(),
 ): CliContext {
   const env = options.env ?? {};
@@ -130,7 +134,7 @@ export function createContext(
     logger,
     signal: options.signal ?? new AbortController().signal,
     now: options.now ?? (() => new Date()),
-    registry,
+    connectorTypes,
     live,
     out: (text) => {
       const safe = redactor.redact(text);

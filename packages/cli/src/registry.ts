@@ -78,15 +78,3 @@ export async function discoverConnectors(
   }
   return registry;
 }
-
-/**
- * A registry loader that discovers once, on first use, so commands that need no connector
- * (init, status, history, --help) never scan or import anything.
- */
-export function lazyRegistry(load: () => Promise<ConnectorRegistry>): () => Promise<ConnectorRegistry> {
-  let pending: Promise<ConnectorRegistry> | undefined;
-  return () => {
-    pending ??= load();
-    return pending;
-  };
-}

@@ -1,7 +1,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { configConventionProblems } from '@posturesync/core/testing';
-import { type ConnectorPackage, loadConnectorDefinition, mainEntry } from './connector-packages.ts';
+import {
+  type ConnectorPackage,
+  connectorApiVersion,
+  loadConnectorDefinition,
+  mainEntry,
+} from './connector-packages.ts';
 import { processConnectorReadme } from './options-table.ts';
 import { optionsEndMarker, optionsStartMarker } from './readme-options.ts';
 
@@ -55,8 +60,26 @@ export async function connectorPackageProblems(root: string, connector: Connecto
   for (const script of ['typecheck', 'lint', 'test']) {
     if (!packageJson.scripts?.[script]) problems.push(`package.json: script "${script}" is missing`);
   }
-  if (!packageJson.dependencies?.['@posturesync/core']) {
-    problems.push('package.json: dependency "@posturesync/core" (workspace:*) is missing');
+  if (packageJson.posturesync?.apiVersion !== connectorApiVersion) {
+    problems.push(
+      `package.json: "posturesync.apiVersion" must be ${connectorApiVersion}, the connector API this posturesync loads`,
+    );
+  }
+  if (packageJson.posturesync?.id !== folder) {
+    problems.push(
+      `package.json: "posturesync.id" must be "${folder}", the connector type it defines (so the CLI imports it only when a config uses it)`,
+    );
+  }
+  // A peer dependency: the CLI's copy of core is the one a connector runs with, so errors,
+  // the model and the store are shared instead of a second copy (and its native SQLite module)
+  // being installed with every connector.
+  if (!packageJson.peerDependencies?.['@posturesync/core']) {
+    problems.push('package.json: peer dependency "@posturesync/core" is missing');
+  }
+  if (packageJson.dependencies?.['@posturesync/core']) {
+    problems.push(
+      'package.json: "@posturesync/core" belongs in peerDependencies (and devDependencies for tests), not dependencies',
+    );
   }
   // src/index.ts exporting the named definition, with a conforming config schema
   if (!existsSync(join(directory, 'src', 'index.ts'))) {

@@ -6,16 +6,22 @@ import type { ConnectorDefinition } from '@posturesync/core';
 /**
  * The manifest that makes a workspace package a connector, in its package.json:
  *
- *   "posturesync": { "connector": true, "export": "qualysPcrsConnector" }
+ *   "posturesync": { "connector": true, "apiVersion": 1, "id": "qualys-pcrs", "export": "qualysPcrsConnector" }
  *
  * `export` names the ConnectorDefinition exported by the package's main entry
- * (`exports["."]`, i.e. `src/index.ts`). The CLI, the options-table tool and the
- * consistency check find connectors by this manifest alone.
+ * (`exports["."]`, i.e. `src/index.ts`); `id` is the connector type it defines; `apiVersion`
+ * the connector API it was written for. The CLI, the options-table tool and the consistency
+ * check find connectors by this manifest alone.
  */
 export interface ConnectorManifest {
   connector: true;
+  apiVersion: number;
+  id: string;
   export: string;
 }
+
+/** The connector API version the CLI loads (packages/cli/src/connector-discovery.ts says the same). */
+export const connectorApiVersion = 1;
 
 export interface PackageJson {
   name?: string;
@@ -26,6 +32,7 @@ export interface PackageJson {
   scripts?: Record<string, string>;
   dependencies?: Record<string, string>;
   devDependencies?: Record<string, string>;
+  peerDependencies?: Record<string, string>;
   posturesync?: Partial<ConnectorManifest> & Record<string, unknown>;
   [field: string]: unknown;
 }

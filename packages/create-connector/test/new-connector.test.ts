@@ -77,11 +77,14 @@ describe('issue 8: pnpm new-connector scaffolds a complete connector package', (
     const manifest = JSON.parse(readFileSync(join(generated.directory, 'package.json'), 'utf8'));
     expect(manifest).toMatchObject({
       name: '@posturesync/acme-demo',
-      posturesync: { connector: true, export: 'acmeDemoConnector' },
+      posturesync: { connector: true, apiVersion: 1, id: 'acme-demo', export: 'acmeDemoConnector' },
       exports: { '.': './src/index.ts' },
-      dependencies: { '@posturesync/core': 'workspace:*' },
+      peerDependencies: { '@posturesync/core': 'workspace:^' },
+      devDependencies: { '@posturesync/core': 'workspace:*' },
       scripts: { test: 'vitest run --project acme-demo' },
     });
+    // issue 16: core is a peer, never a regular dependency (one copy of core per installation).
+    expect(manifest.dependencies['@posturesync/core']).toBeUndefined();
     expect(manifest.devDependencies.msw).toMatch(/^\^?\d/);
     expect(readFileSync(join(generated.directory, 'vitest.config.ts'), 'utf8')).toContain(
       "name: 'acme-demo'",

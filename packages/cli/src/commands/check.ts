@@ -23,9 +23,16 @@ export function registerCheckCommand(program: Command, run: CommandRunner): void
     .option('--connector <name>', 'check only this connector instance')
     .action(async (options: { connector?: string }, command: Command) =>
       run(command, async (context) => {
-        const { connectors } = await loadConnectors(context, options.connector);
+        const { connectors, unavailable } = await loadConnectors(context, options.connector);
         warnAboutTls(context, connectors);
-        const outcomes: CheckOutcome[] = [];
+        const outcomes: CheckOutcome[] = unavailable.map((instance) => ({
+          instance: instance.name,
+          type: instance.type,
+          ok: false,
+          details: [],
+          error: describeError(instance.error, context.redactor),
+          exitCode: exitCodeForError(instance.error),
+        }));
         for (const connector of connectors) {
           if (context.signal.aborted) break;
           try {

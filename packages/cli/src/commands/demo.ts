@@ -129,7 +129,13 @@ export function registerDemoCommand(program: Command, run: CommandRunner): void 
                 `Qualys simulator listening on ${simulator.url} (${estate.hosts} hosts, ${estate.policies} policies, ${estate.controlsPerPolicy} controls each, seed ${estate.seed})`,
               );
             const connectors = resolveConnectors(demoConfig(simulator.url), {
-              registry: await context.registry(),
+              registry: (
+                await context.connectorTypes({
+                  types: demoConfig(simulator.url).envelope.connectors.map((block) => block.type),
+                  configDirectory: context.cwd,
+                  plugins: [],
+                })
+              ).definitions,
               env: { [demoPasswordEnv]: demoCredentials.password },
               redactor: context.redactor,
             });

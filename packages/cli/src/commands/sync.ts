@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
-import { exitCodes, worstExitCode } from '../exit-codes.ts';
-import { renderSyncOutcome } from '../output/sync-summary.ts';
+import { exitCodeForError, exitCodes, worstExitCode } from '../exit-codes.ts';
+import { describeError } from '../output/report-error.ts';
+import { type InstanceOutcome, renderSyncOutcome } from '../output/sync-summary.ts';
 import type { CommandRunner } from './command-runner.ts';
 import { loadConnectors } from './load-connectors.ts';
 import { syncInstances, warnAboutTls } from './sync-instances.ts';
@@ -20,13 +21,24 @@ export function registerSyncCommand(program: Command, run: CommandRunner): void 
     )
     .action(async (options: { connector?: string; full: boolean; force: boolean }, command: Command) =>
       run(command, async (context) => {
-        const { connectors, database } = await loadConnectors(context, options.connector);
+        const { connectors, unavailable, database } = await loadConnectors(context, options.connector);
         warnAboutTls(context, connectors);
-        const outcomes = await syncInstances(context, connectors, {
-          database,
-          full: options.full,
-          force: options.force,
-        });
+        // An instance whose connector package is broken is reported, and the others still sync.
+        const outcomes: InstanceOutcome[] = unavailable.map((instance) => ({
+          instance: instance.name,
+          type: instance.type,
+          exitCode: exitCodeForError(instance.error),
+          summary: null,
+          error: describeError(instance.error, context.redactor),
+        }));
+        if (connectors.length > 0)
+          outcomes.push(
+            ...(await syncInstances(context, connectors, {
+              database,
+              full: options.full,
+              force: options.force,
+            })),
+          );
         const exitCode = context.signal.aborted
           ? exitCodes.cancelled
           : worstExitCode(outcomes.map((outcome) => outcome.exitCode));

@@ -19,6 +19,11 @@ const connectorBlockSchema = z.looseObject({
  */
 export const configEnvelopeSchema = z.strictObject({
   database: z.string().min(1).optional(),
+  /**
+   * Connector packages to load besides the built-ins: package names (resolved from the config
+   * file's folder, as Node would) or paths relative to the config file.
+   */
+  plugins: z.array(z.string().min(1)).optional(),
   connectors: z
     .array(connectorBlockSchema)
     .min(1, 'expected at least one connector block (run `posturesync init` for an example)')

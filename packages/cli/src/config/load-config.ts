@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ConfigError, type ConnectorDefinition, type SecretRedactor } from '@posturesync/core';
-import { type ConfigEnvelope, configEnvelopeSchema } from './config-envelope.ts';
+import { type ConfigEnvelope, type ConnectorBlock, configEnvelopeSchema } from './config-envelope.ts';
 import { configPermissionWarnings } from './file-permissions.ts';
 import { formatIssues } from './format-issues.ts';
 import { parseConfigText } from './parse-config-text.ts';
@@ -71,35 +71,79 @@ export async function readConfigFile(file: string): Promise<ConfigFile> {
   };
 }
 
-/**
- * Validates the selected connector blocks (all when `only` is undefined) with their
- * definitions' schemas, secrets taken from the environment. Reports every problem at once.
- */
-export function resolveConnectors(
+/** The connector blocks `only` selects (all when undefined), with their index in the file. */
+export function selectConnectorBlocks(
   config: ConfigFile,
-  options: {
-    registry: ReadonlyMap<string, ConnectorDefinition<unknown>>;
-    env: Environment;
-    redactor: SecretRedactor;
-    only?: string | undefined;
-  },
-): ResolvedConnector[] {
+  only: string | undefined,
+): Array<{ block: ConnectorBlock; index: number }> {
   const blocks = config.envelope.connectors;
   const selected = blocks
     .map((block, index) => ({ block, index }))
-    .filter(({ block }) => options.only === undefined || block.name === options.only);
+    .filter(({ block }) => only === undefined || block.name === only);
   if (selected.length === 0)
     throw new ConfigError(
-      `no connector instance named "${options.only}" in ${config.file}; instances: ${blocks.map((block) => block.name).join(', ')}`,
-      { details: { file: config.file, connector: options.only ?? null } },
+      `no connector instance named "${only}" in ${config.file}; instances: ${blocks.map((block) => block.name).join(', ')}`,
+      { details: { file: config.file, connector: only ?? null } },
     );
+  return selected;
+}
+
+/** An instance whose connector package was found but cannot be loaded; the others still run. */
+export interface UnavailableConnector {
+  name: string;
+  type: string;
+  error: ConfigError;
+}
+
+export interface ResolveConnectorsOptions {
+  registry: ReadonlyMap<string, ConnectorDefinition<unknown>>;
+  env: Environment;
+  redactor: SecretRedactor;
+  only?: string | undefined;
+  /** Types whose package failed to load (see connector-types.ts). */
+  failures?: ReadonlyMap<string, ConfigError>;
+  /** Packages that could not be read, added to the message about an unknown type. */
+  notes?: readonly string[];
+}
+
+/**
+ * Validates the selected connector blocks with their definitions' schemas, secrets taken from
+ * the environment, and reports every config problem at once. Instances whose type's package
+ * is broken are returned apart instead, so one broken package does not stop the others.
+ */
+export function resolveConnectorSet(
+  config: ConfigFile,
+  options: ResolveConnectorsOptions,
+): { connectors: ResolvedConnector[]; unavailable: UnavailableConnector[] } {
   const problems: string[] = [];
-  const resolved: ResolvedConnector[] = [];
-  for (const { block, index } of selected) {
+  const connectors: ResolvedConnector[] = [];
+  const unavailable: UnavailableConnector[] = [];
+  let unknownType = false;
+  for (const { block, index } of selectConnectorBlocks(config, options.only)) {
+    const failure = options.failures?.get(block.type);
+    if (failure !== undefined) {
+      unavailable.push({ name: block.name, type: block.type, error: failure });
+      continue;
+    }
+    if (!options.registry.has(block.type)) unknownType = true;
     const result = resolveConnectorBlock(block, index, options);
     problems.push(...result.problems);
-    if (result.connector) resolved.push(result.connector);
+    if (result.connector) connectors.push(result.connector);
+  }
+  if (unknownType) {
+    problems.push(
+      'a connector type that is not built in comes from its package: install it next to the config file (npm install <package>) or list it under plugins: in the config',
+      ...(options.notes ?? []).map((note) => `could not use: ${note}`),
+    );
   }
   if (problems.length > 0) throw invalid(config.file, problems);
-  return resolved;
+  return { connectors, unavailable };
+}
+
+/** Like resolveConnectorSet, for callers whose types all come from `registry` (demo, tests). */
+export function resolveConnectors(
+  config: ConfigFile,
+  options: ResolveConnectorsOptions,
+): ResolvedConnector[] {
+  return resolveConnectorSet(config, options).connectors;
 }

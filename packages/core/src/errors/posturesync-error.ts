@@ -28,17 +28,65 @@ export interface PostureSyncErrorOptions {
   details?: Record<string, unknown>;
 }
 
+/**
+ * Where an error carries the names of the posturesync error classes it is an instance of.
+ * `Symbol.for` keys live in the process-wide registry, so they are the same symbol in every
+ * copy of this package: a connector installed with its own copy of `@posturesync/core`
+ * throws errors that the CLI's copy still recognises (undici and vercel/ai brand errors the
+ * same way). `instanceof` on these classes checks the brand, not the prototype chain.
+ */
+const brandKey: unique symbol = Symbol.for('posturesync.error.brands') as never;
+
+interface BrandedClass {
+  readonly brand?: string;
+}
+
+function brandsOf(value: unknown): readonly string[] | undefined {
+  if (value === null || typeof value !== 'object') return undefined;
+  const brands = (value as { [brandKey]?: unknown })[brandKey];
+  return Array.isArray(brands) ? (brands as string[]) : undefined;
+}
+
+function isBrandedInstance(
+  type: BrandedClass & (abstract new (...args: never[]) => unknown),
+  value: unknown,
+): boolean {
+  // A subclass that declares no brand of its own (a connector's private error class) keeps
+  // the ordinary prototype check; it would otherwise match every error of its parent's brand.
+  if (!Object.hasOwn(type, 'brand')) return Function.prototype[Symbol.hasInstance].call(type, value);
+  const brand = type.brand;
+  return brand !== undefined && (brandsOf(value)?.includes(brand) ?? false);
+}
+
 export class PostureSyncError extends Error {
+  /** The class's brand: its stable name, recorded on every instance. Subclasses set their own. */
+  static readonly brand: string = 'PostureSyncError';
+
+  /** `value instanceof SomeError` holds for errors from any copy of this package. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class `instanceof` names, often a subclass.
+    return isBrandedInstance(this, value);
+  }
+
   readonly code: ErrorCode;
   readonly details: Record<string, unknown>;
   /** Whether trying the same operation again later may succeed. */
   readonly retryable: boolean = false;
+  declare readonly [brandKey]: readonly string[];
 
   constructor(code: ErrorCode, message: string, options: PostureSyncErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'PostureSyncError';
     this.code = code;
     this.details = options.details ?? {};
+    // Every brand from the constructed class up to this one, read off the static `brand`s.
+    const brands: string[] = [];
+    for (let type: unknown = new.target; typeof type === 'function' && type !== Error; ) {
+      const brand = (type as BrandedClass).brand;
+      if (typeof brand === 'string' && !brands.includes(brand)) brands.push(brand);
+      type = Object.getPrototypeOf(type);
+    }
+    Object.defineProperty(this, brandKey, { value: Object.freeze(brands), enumerable: false });
   }
 
   toJSON(): Record<string, unknown> {
@@ -48,6 +96,7 @@ export class PostureSyncError extends Error {
 
 /** Invalid or missing configuration: names the key and what was expected. */
 export class ConfigError extends PostureSyncError {
+  static override readonly brand: string = 'ConfigError';
   constructor(message: string, options?: PostureSyncErrorOptions) {
     super(errorCodes.config, message, options);
     this.name = 'ConfigError';
@@ -56,6 +105,7 @@ export class ConfigError extends PostureSyncError {
 
 /** The source rejected the credentials. */
 export class AuthError extends PostureSyncError {
+  static override readonly brand: string = 'AuthError';
   constructor(message: string, options?: PostureSyncErrorOptions) {
     super(errorCodes.auth, message, options);
     this.name = 'AuthError';
@@ -64,6 +114,7 @@ export class AuthError extends PostureSyncError {
 
 /** Credentials are valid but lack a module, role or API access. */
 export class PermissionError extends PostureSyncError {
+  static override readonly brand: string = 'PermissionError';
   constructor(message: string, options?: PostureSyncErrorOptions) {
     super(errorCodes.permission, message, options);
     this.name = 'PermissionError';
@@ -72,6 +123,7 @@ export class PermissionError extends PostureSyncError {
 
 /** The source's rate or concurrency limit was still in force after all retries. */
 export class RateLimitedError extends PostureSyncError {
+  static override readonly brand: string = 'RateLimitedError';
   override readonly retryable = true;
   readonly retryAfterMs: number | undefined;
   constructor(message: string, options?: PostureSyncErrorOptions & { retryAfterMs?: number }) {
@@ -83,6 +135,7 @@ export class RateLimitedError extends PostureSyncError {
 
 /** Network failure, timeout or 5xx that outlasted the retries. */
 export class TransientError extends PostureSyncError {
+  static override readonly brand: string = 'TransientError';
   override readonly retryable = true;
   constructor(message: string, options?: PostureSyncErrorOptions) {
     super(errorCodes.transient, message, options);
@@ -92,6 +145,7 @@ export class TransientError extends PostureSyncError {
 
 /** The source answered with something we cannot use: malformed body, unexpected status, error body. */
 export class BadResponseError extends PostureSyncError {
+  static override readonly brand: string = 'BadResponseError';
   constructor(message: string, options?: PostureSyncErrorOptions) {
     super(errorCodes.badResponse, message, options);
     this.name = 'BadResponseError';
@@ -100,6 +154,7 @@ export class BadResponseError extends PostureSyncError {
 
 /** The operation was stopped by the user (Ctrl-C, SIGTERM) or an AbortSignal. */
 export class CancelledError extends PostureSyncError {
+  static override readonly brand: string = 'CancelledError';
   constructor(message = 'The operation was cancelled', options?: PostureSyncErrorOptions) {
     super(errorCodes.cancelled, message, options);
     this.name = 'CancelledError';
@@ -108,6 +163,7 @@ export class CancelledError extends PostureSyncError {
 
 /** A thing the user named (report, policy) does not exist at the source. */
 export class NotFoundError extends PostureSyncError {
+  static override readonly brand: string = 'NotFoundError';
   constructor(message: string, options?: PostureSyncErrorOptions) {
     super(errorCodes.notFound, message, options);
     this.name = 'NotFoundError';
@@ -116,6 +172,7 @@ export class NotFoundError extends PostureSyncError {
 
 /** Another sync holds the database lock. */
 export class LockHeldError extends PostureSyncError {
+  static override readonly brand: string = 'LockHeldError';
   constructor(message: string, options?: PostureSyncErrorOptions) {
     super(errorCodes.lockHeld, message, options);
     this.name = 'LockHeldError';
@@ -124,12 +181,14 @@ export class LockHeldError extends PostureSyncError {
 
 /** The local database could not be opened, migrated or written. */
 export class StoreError extends PostureSyncError {
+  static override readonly brand: string = 'StoreError';
   constructor(message: string, options?: PostureSyncErrorOptions) {
     super(errorCodes.store, message, options);
     this.name = 'StoreError';
   }
 }
 
+/** True for an error from any copy of `@posturesync/core` (see the brand above). */
 export function isPostureSyncError(error: unknown): error is PostureSyncError {
   return error instanceof PostureSyncError;
 }

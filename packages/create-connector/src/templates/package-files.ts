@@ -23,9 +23,12 @@ export function packageJson(names: ConnectorNames, versions: DependencyVersions)
       lint: 'biome check .',
       test: `vitest run --project ${names.id}`,
     },
-    posturesync: { connector: true, export: names.exportName },
-    dependencies: { '@posturesync/core': 'workspace:*', zod: versions.zod },
-    devDependencies: { msw: versions.msw },
+    posturesync: { connector: true, apiVersion: 1, id: names.id, export: names.exportName },
+    dependencies: { zod: versions.zod },
+    // core is a peer: the connector runs with the CLI's copy (one set of error classes and no
+    // second native SQLite module per connector); the dev copy is for its own tests.
+    peerDependencies: { '@posturesync/core': 'workspace:^' },
+    devDependencies: { '@posturesync/core': 'workspace:*', msw: versions.msw },
   };
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
