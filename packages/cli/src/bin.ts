@@ -21,6 +21,17 @@ const removeHandlers = installSignalHandlers({
   exit: (code) => process.exit(code),
 });
 
+/** Asks on the terminal (stderr, so stdout stays clean for --json); only when stdin is one. */
+async function confirm(question: string): Promise<boolean> {
+  const { createInterface } = await import('node:readline/promises');
+  const prompt = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await prompt.question(question)).trim());
+  } finally {
+    prompt.close();
+  }
+}
+
 process.exitCode = await runCli(process.argv.slice(2), {
   env: process.env,
   cwd: process.cwd(),
@@ -28,5 +39,6 @@ process.exitCode = await runCli(process.argv.slice(2), {
   stderr: process.stderr,
   isTTY: process.stderr.isTTY === true,
   signal: controller.signal,
+  ...(process.stdin.isTTY === true ? { confirm } : {}),
 });
 removeHandlers();

@@ -6,6 +6,8 @@ import type { CommandRunner } from './commands/command-runner.ts';
 import { registerDemoCommand } from './commands/demo.ts';
 import { registerHistoryCommand } from './commands/history.ts';
 import { registerInitCommand } from './commands/init.ts';
+import { registerSpecCommand } from './commands/spec.ts';
+import { registerStateCommand } from './commands/state.ts';
 import { registerStatusCommand } from './commands/status.ts';
 import { registerSyncCommand } from './commands/sync.ts';
 import { type ConnectorTypesRequest, connectorTypesFrom, loadConnectorTypes } from './connector-types.ts';
@@ -106,6 +108,8 @@ export async function runCli(argv: readonly string[], options: RunCliOptions = {
   registerSyncCommand(program, run);
   registerStatusCommand(program, run);
   registerHistoryCommand(program, run);
+  registerStateCommand(program, run);
+  registerSpecCommand(program, run);
   registerDemoCommand(program, run);
 
   try {

@@ -34,6 +34,8 @@ export interface RunCliOptions {
   /** Where discovery looks for connector packages, instead of the defaults (see connector-discovery.ts). */
   connectorSearch?: Partial<ConnectorSearch>;
   now?: () => Date;
+  /** Asks a yes/no question on the terminal; absent when there is none to ask on (then `--yes` is needed). */
+  confirm?: (question: string) => Promise<boolean>;
 }
 
 export interface GlobalOptions {
@@ -60,6 +62,8 @@ export interface CliContext {
    * connectors call it; see connector-types.ts).
    */
   connectorTypes: (request: ConnectorTypesRequest) => Promise<ConnectorTypes>;
+  /** Asks the user a yes/no question, or null when there is no terminal to ask on. */
+  confirm: ((question: string) => Promise<boolean>) | null;
   /** Live status lines on stderr; null when stderr is not a terminal or --json is on. */
   live: LiveRegion | null;
   /** Writes command output (tables, JSON) to stdout, redacted. */
@@ -135,6 +139,7 @@ export function createContext(
     signal: options.signal ?? new AbortController().signal,
     now: options.now ?? (() => new Date()),
     connectorTypes,
+    confirm: options.confirm ?? null,
     live,
     out: (text) => {
       const safe = redactor.redact(text);

@@ -86,9 +86,18 @@ function write(root: string, path: string, content: string, files: string[]): vo
   files.push(relative(root, path));
 }
 
+/**
+ * The environment for a nested pnpm: without the `npm_config_*` settings the outer `pnpm
+ * new-connector` exported. pnpm's own settings in there (e.g. verify-deps-before-run) reach any
+ * npm that an install script starts, which warns "Unknown env config" for each one.
+ */
+export function nestedPnpmEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([key]) => !/^npm_config_/i.test(key)));
+}
+
 function run(command: string, args: string[], cwd: string, log: (line: string) => void): boolean {
   log(`$ ${command} ${args.join(' ')}`);
-  const result = spawnSync(command, args, { cwd, stdio: 'inherit', env: process.env });
+  const result = spawnSync(command, args, { cwd, stdio: 'inherit', env: nestedPnpmEnvironment(process.env) });
   return result.status === 0;
 }
 

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkConnectors } from '../src/check-connectors.ts';
 import { connectorNames, validateConnectorName } from '../src/connector-names.ts';
 import { findConnectorPackages } from '../src/connector-packages.ts';
-import { generateConnector } from '../src/generate-connector.ts';
+import { generateConnector, nestedPnpmEnvironment } from '../src/generate-connector.ts';
 import { parseArguments } from '../src/new-connector.ts';
 import { processConnectorReadme, runOptionsTables } from '../src/options-table.ts';
 import { optionsSection } from '../src/readme-options.ts';
@@ -34,6 +34,17 @@ describe('connector names', () => {
     expect(() => validateConnectorName('acme--demo', root)).toThrow(/use kebab-case/);
     expect(() => validateConnectorName('9lives', root)).toThrow(/use kebab-case/);
     expect(() => validateConnectorName('core', root)).toThrow(/packages\/core already exists/);
+  });
+
+  it('issue 15: the nested pnpm install gets no npm_config_* settings (no "Unknown env config" noise)', () => {
+    expect(
+      nestedPnpmEnvironment({
+        PATH: '/bin',
+        npm_config_verify_deps_before_run: 'false',
+        NPM_CONFIG_X: '1',
+        HOME: '/h',
+      }),
+    ).toEqual({ PATH: '/bin', HOME: '/h' });
   });
 
   it('parses the command line', () => {

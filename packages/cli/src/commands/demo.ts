@@ -7,6 +7,7 @@ import type { ConfigFile } from '../config/load-config.ts';
 import { resolveConnectors } from '../config/load-config.ts';
 import type { CliContext } from '../context.ts';
 import { exitCodes, worstExitCode } from '../exit-codes.ts';
+import { suggestedCommand } from '../invocation.ts';
 import { renderStatus } from '../output/status-report.ts';
 import { renderSyncOutcome } from '../output/sync-summary.ts';
 import { type DemoEstate, demoCredentials, demoReportTitlePrefix, startDemoSimulator } from '../simulator.ts';
@@ -83,6 +84,7 @@ function nextSteps(database: string, context: CliContext): string {
   const shown = relative(context.cwd, database) || database;
   const dbFlag = shown === demoDatabase ? ` --db ${demoDatabase}` : ` --db ${shown}`;
   const { bold } = context.colors;
+  const posturesync = suggestedCommand();
   return [
     bold('Next steps'),
     '  Query the data with any SQLite client, e.g. the sqlite3 shell:',
@@ -90,10 +92,10 @@ function nextSteps(database: string, context: CliContext): string {
     `    sqlite3 ${shown} "SELECT * FROM v_failing_controls_by_severity LIMIT 10"`,
     `    sqlite3 ${shown} "SELECT * FROM v_hosts_by_failures LIMIT 10"`,
     '  Look at it with posturesync:',
-    `    npx pnpm posturesync status${dbFlag}`,
-    `    npx pnpm posturesync history${dbFlag}`,
+    `    ${posturesync} status${dbFlag}`,
+    `    ${posturesync} history${dbFlag}`,
     '  Connect your own Qualys subscription:',
-    '    npx pnpm posturesync init && export QUALYS_PASSWORD="..." && npx pnpm posturesync check',
+    `    ${posturesync} init && export QUALYS_PASSWORD="..." && ${posturesync} check`,
   ].join('\n');
 }
 

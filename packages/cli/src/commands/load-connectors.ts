@@ -26,7 +26,7 @@ export async function loadConnectors(
 }> {
   const file = await findConfigFile(context.globals.config, context.cwd);
   if (file === null) throw missingConfigError(context.cwd);
-  const config = await readConfigFile(file);
+  const config = await readConfigFile(file, context.env);
   for (const warning of config.warnings) context.logger.warn(warning);
   const types = [...new Set(selectConnectorBlocks(config, only).map(({ block }) => block.type))];
   const loaded = await context.connectorTypes({

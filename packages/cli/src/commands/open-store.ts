@@ -13,7 +13,7 @@ export async function databaseForReading(context: CliContext): Promise<string> {
   if (context.globals.db !== undefined) return context.databasePath();
   const file = await findConfigFile(context.globals.config, context.cwd);
   if (file === null) return context.databasePath();
-  const config = await readConfigFile(file);
+  const config = await readConfigFile(file, context.env);
   for (const warning of config.warnings) context.logger.warn(warning);
   return context.databasePath(config.database);
 }
@@ -26,4 +26,14 @@ export function openStoreForReading(path: string): Store {
       { details: { path } },
     );
   return Store.open(path, { readonly: true });
+}
+
+/** Opens for writing (migrating if needed); the database must exist already. */
+export function openStoreForWriting(path: string): Store {
+  if (!existsSync(path))
+    throw new StoreError(
+      `no posturesync database at ${path}; run \`posturesync sync\` first, or point --db at an existing database`,
+      { details: { path } },
+    );
+  return Store.open(path);
 }

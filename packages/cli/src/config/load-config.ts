@@ -4,6 +4,7 @@ import { ConfigError, type ConnectorDefinition, type SecretRedactor } from '@pos
 import { type ConfigEnvelope, type ConnectorBlock, configEnvelopeSchema } from './config-envelope.ts';
 import { configPermissionWarnings } from './file-permissions.ts';
 import { formatIssues } from './format-issues.ts';
+import { interpolateString } from './interpolate.ts';
 import { parseConfigText } from './parse-config-text.ts';
 import {
   connectorLabel,
@@ -28,8 +29,11 @@ function invalid(file: string, problems: string[]): ConfigError {
   );
 }
 
-/** Reads, parses and validates the file's outer shape; connector blocks are checked by `resolveConnectors`. */
-export async function readConfigFile(file: string): Promise<ConfigFile> {
+/**
+ * Reads, parses and validates the file's outer shape; connector blocks are checked by
+ * `resolveConnectors`. `${NAME}` references in `database` and `plugins` are filled in from `env`.
+ */
+export async function readConfigFile(file: string, env: Environment = {}): Promise<ConfigFile> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -62,7 +66,21 @@ export async function readConfigFile(file: string): Promise<ConfigFile> {
     });
     throw invalid(file, problems);
   }
-  const envelope = parsed.data;
+  const problems: string[] = [];
+  const envelope: ConfigEnvelope = {
+    ...parsed.data,
+    ...(parsed.data.database === undefined
+      ? {}
+      : { database: interpolateString(parsed.data.database, env, 'database', problems) }),
+    ...(parsed.data.plugins === undefined
+      ? {}
+      : {
+          plugins: parsed.data.plugins.map((plugin, index) =>
+            interpolateString(plugin, env, `plugins[${index}]`, problems),
+          ),
+        }),
+  };
+  if (problems.length > 0) throw invalid(file, problems);
   return {
     file,
     envelope,

@@ -2,6 +2,7 @@ import { type ConnectorDefinition, isInsecureHttpUrl, type SecretRedactor } from
 import type { z } from 'zod';
 import type { ConnectorBlock } from './config-envelope.ts';
 import { formatIssues } from './format-issues.ts';
+import { interpolateValue, wholeVariableReference } from './interpolate.ts';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 
@@ -59,19 +60,27 @@ export function resolveConnectorBlock(
 
   const problems: string[] = [];
   const config: Record<string, unknown> = {};
+  // Values may say ${NAME} or ${NAME:-default}: filled in from the environment here.
   const secretKeys = new Set(definition.secrets.map((secret) => secret.key));
   const envKeys = new Set(definition.secrets.map((secret) => `${secret.key}Env`));
   for (const [key, value] of Object.entries(block)) {
     if (key === 'name' || key === 'type' || envKeys.has(key)) continue;
     if (secretKeys.has(key)) continue;
-    config[key] = value;
+    config[key] = interpolateValue(value, options.env, `${label}.${key}`, problems);
   }
 
   const secretEnv: Record<string, string> = {};
   const missingSecrets = new Set<string>();
   for (const secret of definition.secrets) {
-    const written = block[secret.key];
-    const customEnv = block[`${secret.key}Env`];
+    let written = block[secret.key];
+    let customEnv = block[`${secret.key}Env`];
+    // `password: ${MY_VAR}` names the variable to read, like `passwordEnv: MY_VAR`: the value
+    // still comes only from the environment and never sits in the file.
+    const referenced = wholeVariableReference(written);
+    if (referenced !== null && customEnv === undefined) {
+      customEnv = referenced;
+      written = undefined;
+    }
     let envName = secret.env;
     if (customEnv !== undefined) {
       if (typeof customEnv !== 'string' || !envNamePattern.test(customEnv)) {

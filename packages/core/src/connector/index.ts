@@ -1,1 +1,2 @@
+export * from './config-options.ts';
 export * from './connector.ts';

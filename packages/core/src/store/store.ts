@@ -23,6 +23,7 @@ import type {
   RecordSet,
   RunProgress,
   SeverityFailures,
+  StoredState,
   StoreOpenOptions,
   StoreSummary,
   SyncLock,
@@ -268,6 +269,29 @@ export class Store {
       tainted: parsed.tainted ?? { all: false, policies: [] },
       deferredScopes: parsed.deferredScopes ?? [],
     };
+  }
+
+  /** Every instance's stored state, by instance name (what `posturesync state show` prints). */
+  listStates(): StoredState[] {
+    const rows = this.database
+      .prepare('SELECT instance, connector_id, run_id, updated_at FROM connector_state ORDER BY instance')
+      .all() as Array<{ instance: string; connector_id: string; run_id: number | null; updated_at: string }>;
+    return rows.map((row) => ({
+      instance: row.instance,
+      connectorId: row.connector_id,
+      runId: row.run_id,
+      updatedAt: row.updated_at,
+      state: this.getState(row.instance) as SyncState,
+    }));
+  }
+
+  /**
+   * Forgets an instance's checkpoint, so its next sync starts from nothing (a full fetch).
+   * Findings, runs and history are kept. Returns whether there was a state to forget. Hold the
+   * lock first, so a running sync cannot write the state back.
+   */
+  deleteState(instance: string): boolean {
+    return this.database.prepare('DELETE FROM connector_state WHERE instance = ?').run(instance).changes > 0;
   }
 
   putState(instance: string, connectorId: string, state: SyncState, now?: string): void {

@@ -59,6 +59,15 @@ export interface QuarantineRecord {
  * What the engine persists per connector instance. `connector` is the connector's own
  * opaque checkpoint; the rest is the engine's bookkeeping for resume and closing.
  */
+/** One row of `connector_state`, as `Store.listStates()` returns it. */
+export interface StoredState {
+  instance: string;
+  connectorId: string;
+  runId: number | null;
+  updatedAt: string;
+  state: SyncState;
+}
+
 export interface SyncState {
   /** The sync generation the checkpoint belongs to (the run id that started it). */
   generation: number;

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
+import { describeConfigOptions } from '../connector/config-options.ts';
 import type { ConnectorDefinition } from '../connector/connector.ts';
-import { describeConfigOptions } from './config-options.ts';
 
 /**
  * Checks the conventions that keep a connector's options table complete and its secrets

@@ -16,7 +16,7 @@ export function packageJson(names: ConnectorNames, versions: DependencyVersions)
     engines: { node: versions.node },
     exports: { '.': './src/index.ts' },
     publishConfig: { exports: { '.': { types: './dist/index.d.ts', default: './dist/index.js' } } },
-    files: ['dist', 'src', 'README.md'],
+    files: ['dist', 'README.md'],
     scripts: {
       build: 'tsc -p tsconfig.build.json',
       typecheck: 'tsc -p tsconfig.json --noEmit',
@@ -52,7 +52,7 @@ export function tsconfigBuildJson(): string {
     "rewriteRelativeImportExtensions": true
   },
   "include": ["src"],
-  "exclude": ["src/**/*.test.ts"]
+  "exclude": ["src/**/*.test.ts", "src/**/test-support/**"]
 }
 `;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { ConnectorDefinition, SecretField } from './connector.ts';
 
 /**
  * One row of a connector's options table: a config key (dotted for nested objects) and
@@ -156,4 +157,42 @@ function renderSingleType(type: string, node: JsonSchemaNode): string {
 
 function unique(values: string[]): string[] {
   return [...new Set(values)];
+}
+
+/** A connector's options for machines: what `posturesync spec` prints (see the CLI README). */
+export interface ConnectorSpec {
+  type: string;
+  displayName: string;
+  description: string;
+  sourceName: string;
+  /** Options that are secrets: never written in the config file, read from `env` (or `<key>Env`). */
+  secrets: SecretField[];
+  /** JSON Schema (draft 2020-12) of the config block's input form, defaults included. */
+  schema: JsonSchemaNode;
+}
+
+/**
+ * The JSON Schema of a connector's config, from the same function the README options tables
+ * are rendered from (`configJsonSchema`). Each secret property is marked `secret: true` and
+ * `writeOnly: true` (JSON Schema's word for a value that is sent but never shown) and names
+ * the environment variable it is read from.
+ */
+export function connectorSpec(definition: ConnectorDefinition<unknown>): ConnectorSpec {
+  const schema = configJsonSchema(definition.configSchema);
+  const root = objectMember(schema);
+  for (const secret of definition.secrets) {
+    const property = root?.properties?.[secret.key];
+    if (property === undefined) continue;
+    property.secret = true;
+    property.writeOnly = true;
+    property.env = secret.env;
+  }
+  return {
+    type: definition.id,
+    displayName: definition.displayName,
+    description: definition.description,
+    sourceName: definition.sourceName,
+    secrets: definition.secrets.map((secret) => ({ ...secret })),
+    schema,
+  };
 }

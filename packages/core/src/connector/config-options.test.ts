@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { ConnectorDefinition } from '../connector/connector.ts';
-import { configConventionProblems } from './config-conventions.ts';
+import { configConventionProblems } from '../testing/config-conventions.ts';
 import { describeConfigOptions } from './config-options.ts';
+import type { ConnectorDefinition } from './connector.ts';
 
 const schema = z.object({
   baseUrl: z.url().describe('Gateway URL'),
