@@ -84,8 +84,10 @@ export async function loadConnectorTypes(
   const failures = new Map<string, ConfigError>();
   const notes: string[] = [];
   const wanted = new Set(request.types);
+  // The built-ins are imported statically anyway: always known (and listed for an unknown type).
   for (const [id, definition] of builtInRegistry()) {
-    if (wanted.delete(id)) definitions.set(id, definition);
+    definitions.set(id, definition);
+    wanted.delete(id);
   }
   if (wanted.size === 0) return { definitions, failures, notes };
 
