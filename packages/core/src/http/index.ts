@@ -1,12 +1,16 @@
+export * from './adaptive-rate.ts';
 export * from './backoff.ts';
 export * from './concurrency-limiter.ts';
 export * from './http-client.ts';
 export { readExcerpt } from './http-response.ts';
 export * from './network-error.ts';
 export * from './rate-limiter.ts';
+export * from './rate-window-recorder.ts';
+export * from './rate-window-store.ts';
 export * from './server-wait.ts';
 export * from './shared-token-auth.ts';
 export * from './simple-return.ts';
+export * from './throttle-budget.ts';
 export { cancelledFrom, defaultSleep, type Sleep } from './sleep.ts';
 export * from './types.ts';
 export * from './with-retry.ts';

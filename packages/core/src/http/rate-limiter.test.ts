@@ -36,7 +36,7 @@ describe('RateLimiter', () => {
     (await limiter.acquire()).sent();
     expect(limiter.nextDelayMs).toBeGreaterThan(9000);
     const controller = new AbortController();
-    const waiting = limiter.acquire(controller.signal);
+    const waiting = limiter.acquire({ signal: controller.signal });
     setTimeout(() => controller.abort(), 10);
     await expect(waiting).rejects.toBeInstanceOf(CancelledError);
   });
