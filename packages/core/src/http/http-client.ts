@@ -231,7 +231,8 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
     const hints = limitHintsFromHeaders(headers);
     if (hints.rateLimit !== null) adaptive.announced(hints.rateLimit, hints.windowMs);
     // A refusal's "0 remaining" is handled by its wait; a success's count tells us about others.
-    if (hints.remaining !== null && status >= 200 && status < 300) rateLimiter.alignRemaining(hints.remaining);
+    if (hints.remaining !== null && status >= 200 && status < 300)
+      rateLimiter.alignRemaining(hints.remaining);
     if (hints.concurrencyLimit !== null) {
       const limit = Math.min(maxConcurrency, hints.concurrencyLimit);
       if (limit !== concurrency.limit) {
@@ -265,12 +266,17 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
     context: CallContext,
     signal: AbortSignal | undefined,
     priority: boolean,
+    heldSlot: Release | null,
   ): Promise<{ release: Release; ticket: RateTicket }> {
     if (request.skipRateLimit) return { release: () => {}, ticket: noTicket };
-    const queuedAt = performance.now();
-    const mustWait = concurrency.saturated;
-    const release = await concurrency.acquire(signal, priority);
-    if (mustWait) recordWait(performance.now() - queuedAt);
+    let release: Release;
+    if (heldSlot) release = heldSlot;
+    else {
+      const queuedAt = performance.now();
+      const mustWait = concurrency.saturated;
+      release = await concurrency.acquire(signal, priority);
+      if (mustWait) recordWait(performance.now() - queuedAt);
+    }
     try {
       const paused = rateLimiter.pausedUntil;
       if (paused !== null && paused - limiterNow() > maxServerWaitMs)
@@ -475,6 +481,9 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
     let retries = 0;
     let refreshed = false;
     let priority = false;
+    // A refused request keeps its concurrency slot through the wait, so no later request can
+    // take it and go first when the window reopens.
+    let heldSlot: Release | null = null;
 
     const retryAfter = async (delayMs: number, why: string, attempt: number, selfSleep: boolean) => {
       retries++;
@@ -492,8 +501,9 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
 
     for (let attempt = 1; ; attempt++) {
       throwIfAborted(signal);
-      const { release, ticket } = await acquireSlot(request, context, signal, priority);
+      const { release, ticket } = await acquireSlot(request, context, signal, priority, heldSlot);
       priority = false;
+      heldSlot = null;
       let headers: Record<string, string>;
       try {
         headers = await buildHeaders(request);
@@ -554,6 +564,7 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
         ms: Math.round(performance.now() - started),
       });
       observeLimits(responseHeaders, status);
+      const mayThrottle = (status === 429 || status === 409) && !request.acceptStatus?.includes(status);
       const response = createHttpResponse({
         status,
         headers: responseHeaders,
@@ -573,7 +584,8 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
             ),
             { cause, details: redactDetails({ ...context, status, bodyExcerpt: excerpt(text) }) },
           ),
-        onDone: release,
+        // Possibly a throttle answer: its slot is released below unless it is kept for the retry.
+        onDone: mayThrottle ? () => {} : release,
       });
       if (status >= 200 && status < 300) {
         consecutiveThrottles = 0;
@@ -581,9 +593,22 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
       }
       if ((status >= 200 && status < 300) || request.acceptStatus?.includes(status)) return response;
 
-      const body = await readExcerpt(response);
-      if (signal?.aborted) throw cancelledFrom(signal);
+      let body: string;
+      try {
+        body = await readExcerpt(response);
+      } catch (error) {
+        if (mayThrottle) release();
+        throw error;
+      }
+      if (signal?.aborted) {
+        if (mayThrottle) release();
+        throw cancelledFrom(signal);
+      }
       const outcome = classifyStatus(status, responseHeaders, body, context, request, refreshed, attempt);
+      if (mayThrottle) {
+        if (outcome.kind === 'limit') heldSlot = release;
+        else release();
+      }
       if (outcome.kind === 'fail') throw outcome.error;
       if (outcome.kind === 'refresh-auth') {
         refreshed = true;
@@ -611,7 +636,8 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
         ticket.refused();
         priority = true;
         const { limit } = outcome;
-        const windowMs = limit === 'rate' && !request.skipRateLimit ? adaptive.throttled() : null;
+        const windowMs =
+          limit === 'rate' && !request.skipRateLimit ? adaptive.throttled(ticket.grantedAt) : null;
         let waitMs = outcome.waitMs ?? 0;
         if (waitMs <= 0) {
           // The server named no time: the (now lowered) window says when a slot frees, else back off.
@@ -619,10 +645,15 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
           const windowWait = windowMs === null ? 0 : rateLimiter.nextDelayMs;
           waitMs = windowWait > 0 ? windowWait : throttleBackoff(consecutiveThrottles, policy);
         }
-        if (waitMs > maxServerWaitMs) throw rateLimitTooLong(context, waitMs);
+        const giveUp = <T>(error: T): T => {
+          heldSlot?.();
+          heldSlot = null;
+          return error;
+        };
+        if (waitMs > maxServerWaitMs) throw giveUp(rateLimitTooLong(context, waitMs));
         const pausedNow = rateLimiter.pausedUntil ?? Number.NEGATIVE_INFINITY;
         const addedMs = Math.max(0, limiterNow() + waitMs - Math.max(limiterNow(), pausedNow));
-        if (!budget.allows(addedMs)) throw throttleBudgetSpent(context, status, limit, waitMs);
+        if (!budget.allows(addedMs)) throw giveUp(throttleBudgetSpent(context, status, limit, waitMs));
         budget.record(addedMs);
         metrics.throttledWaits++;
         metrics.throttledWaitMs += Math.round(addedMs);
@@ -641,13 +672,24 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
           },
         );
         try {
-          options.onThrottleWait?.({ label: context.label, status, limit, waitMs, until, service: serviceName });
+          options.onThrottleWait?.({
+            label: context.label,
+            status,
+            limit,
+            waitMs,
+            until,
+            service: serviceName,
+          });
         } catch {
           // A progress display must never break a request.
         }
         if (request.skipRateLimit) {
           recordWait(waitMs);
-          await sleep(waitMs, signal);
+          try {
+            await sleep(waitMs, signal);
+          } catch (error) {
+            throw giveUp(error);
+          }
         } else {
           // Every call through this client waits, not only this one: the limit is shared.
           pauseFor(waitMs);
@@ -710,7 +752,13 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
   };
 }
 
-const noTicket: RateTicket = { waitedMs: 0, sent: () => {}, cancel: () => {}, refused: () => {} };
+const noTicket: RateTicket = {
+  waitedMs: 0,
+  grantedAt: Number.NEGATIVE_INFINITY,
+  sent: () => {},
+  cancel: () => {},
+  refused: () => {},
+};
 
 /**
  * Wait after a throttle answer that named no time and no known window: doubles from the base

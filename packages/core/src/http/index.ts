@@ -10,7 +10,7 @@ export * from './rate-window-store.ts';
 export * from './server-wait.ts';
 export * from './shared-token-auth.ts';
 export * from './simple-return.ts';
-export * from './throttle-budget.ts';
 export { cancelledFrom, defaultSleep, type Sleep } from './sleep.ts';
+export * from './throttle-budget.ts';
 export * from './types.ts';
 export * from './with-retry.ts';

@@ -27,6 +27,8 @@ export function defaultRateMarginMs(perMs: number): number {
 export interface RateTicket {
   /** Milliseconds this caller slept for the window or a pause (0 when a slot was free on its turn). */
   waitedMs: number;
+  /** When the slot was granted (limiter clock). */
+  grantedAt: number;
   /** The request was written to the socket now (first call wins). */
   sent(): void;
   /** The request never reached the server (e.g. connection refused): free its slot. */
@@ -76,6 +78,7 @@ interface Waiter {
  */
 export class RateLimiter {
   #limit: RateLimit | null;
+  #cap: RateLimit | null = null;
   readonly #fixedMarginMs: number | undefined;
   readonly #now: () => number;
   readonly #sleep: Sleep;
@@ -112,6 +115,16 @@ export class RateLimiter {
 
   get waiting(): number {
     return this.#queue.length;
+  }
+
+  /** A second limit enforced on top of `limit` (the configured one when the server states its own). */
+  get cap(): RateLimit | null {
+    return this.#cap;
+  }
+
+  setCap(cap: RateLimit | null): void {
+    this.#cap = normalizeLimit(cap);
+    this.#rouse();
   }
 
   /** Changes the limit; waiting callers are rescheduled at once. */
@@ -254,6 +267,7 @@ export class RateLimiter {
     this.onChange?.('grant');
     return {
       waitedMs,
+      grantedAt: now,
       sent: () => {
         if (!start.pending) return;
         start.pending = false;
@@ -272,14 +286,14 @@ export class RateLimiter {
     };
   }
 
-  #marginMs(): number {
-    const limit = this.#limit;
+  #marginMs(limit: RateLimit | null = this.#limit): number {
     if (!limit) return 0;
     return this.#fixedMarginMs ?? limit.marginMs ?? defaultRateMarginMs(limit.perMs);
   }
 
   #windowMs(): number {
-    return this.#limit ? this.#limit.perMs + this.#marginMs() : 0;
+    const spans = [this.#limit, this.#cap].map((limit) => (limit ? limit.perMs + this.#marginMs(limit) : 0));
+    return Math.max(...spans);
   }
 
   /**
@@ -292,17 +306,20 @@ export class RateLimiter {
   }
 
   #earliestStart(now: number): number {
-    const limit = this.#limit;
-    if (!limit) return Number.NEGATIVE_INFINITY;
+    if (!this.#limit && !this.#cap) return Number.NEGATIVE_INFINITY;
     this.#prune(now);
-    const inWindow = this.#starts.filter(
-      (start) => start.pending || start.time > now - limit.perMs - this.#marginMs(),
-    );
+    return Math.max(this.#earliestUnder(this.#limit, now), this.#earliestUnder(this.#cap, now));
+  }
+
+  #earliestUnder(limit: RateLimit | null, now: number): number {
+    if (!limit) return Number.NEGATIVE_INFINITY;
+    const margin = this.#marginMs(limit);
+    const inWindow = this.#starts.filter((start) => start.pending || start.time > now - limit.perMs - margin);
     if (inWindow.length < limit.requests) return Number.NEGATIVE_INFINITY;
     const times = inWindow.map((start) => (start.pending ? Math.max(start.time, now) : start.time));
     times.sort((a, b) => b - a);
     const nthMostRecent = times[limit.requests - 1] ?? Number.NEGATIVE_INFINITY;
-    return nthMostRecent + limit.perMs + this.#marginMs();
+    return nthMostRecent + limit.perMs + margin;
   }
 }
 

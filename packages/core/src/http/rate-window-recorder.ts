@@ -59,7 +59,8 @@ export class RateWindowRecorder {
     if (stored && (limiter.limit === null || slowerLimit(limiter.limit, stored) === stored))
       limiter.setLimit(stored);
     limiter.recordStarts(snapshot.starts.filter((time) => time > current - longestWindowMs));
-    if (snapshot.pausedUntil !== null && snapshot.pausedUntil > current) limiter.pauseUntil(snapshot.pausedUntil);
+    if (snapshot.pausedUntil !== null && snapshot.pausedUntil > current)
+      limiter.pauseUntil(snapshot.pausedUntil);
     return snapshot;
   }
 

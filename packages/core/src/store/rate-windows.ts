@@ -18,7 +18,9 @@ const maxStoredStarts = 10_000;
  */
 export class SqliteRateWindowStore implements RateWindowStore {
   readonly #select: Database.Statement<[string, string]>;
-  readonly #upsert: Database.Statement<[string, string, string, number | null, number | null, number | null, string]> | null;
+  readonly #upsert: Database.Statement<
+    [string, string, string, number | null, number | null, number | null, string]
+  > | null;
 
   constructor(database: Database.Database, readonly: boolean) {
     this.#select = database.prepare(
@@ -48,7 +50,10 @@ export class SqliteRateWindowStore implements RateWindowStore {
       ? parsed.filter((time): time is number => typeof time === 'number' && Number.isFinite(time))
       : [];
     const limit =
-      row.limit_requests !== null && row.limit_per_ms !== null && row.limit_requests >= 1 && row.limit_per_ms > 0
+      row.limit_requests !== null &&
+      row.limit_per_ms !== null &&
+      row.limit_requests >= 1 &&
+      row.limit_per_ms > 0
         ? { requests: row.limit_requests, perMs: row.limit_per_ms }
         : null;
     return { starts: starts.slice(-maxStoredStarts), limit, pausedUntil: row.paused_until };
