@@ -69,7 +69,6 @@ describe('terminal progress', () => {
     view.stop();
   });
 
-
   it('shows records, batches, rate, progress and ETA per stream, redrawn at most every interval', () => {
     let screen = '';
     const live = new LiveRegion({ write: (chunk: string) => (screen += chunk) }, () => 120);

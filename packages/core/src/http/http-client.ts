@@ -162,8 +162,18 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
   const serviceName = options.serviceName ?? 'server';
   // One limiter always exists: without a configured limit it still carries server pauses, the
   // fair queue (a refused request goes first) and any limit the server announces or we learn.
-  const limiterNow = options.now ?? (() => performance.timeOrigin + performance.now());
-  const rateLimiter = new RateLimiter(options.rateLimit ?? null, { now: limiterNow, sleep });
+  // An injected sleep without an injected clock (tests, benchmarks) replaces real waiting: the
+  // limiter's clock then moves on by what was "slept", or a pause would never end.
+  let sleptVirtually = 0;
+  const limiterNow = options.now ?? (() => performance.timeOrigin + performance.now() + sleptVirtually);
+  const limiterSleep: Sleep =
+    options.sleep && !options.now
+      ? async (ms, signal) => {
+          await sleep(ms, signal);
+          sleptVirtually += Math.max(0, ms);
+        }
+      : sleep;
+  const rateLimiter = new RateLimiter(options.rateLimit ?? null, { now: limiterNow, sleep: limiterSleep });
   const adaptive = new AdaptiveRate(rateLimiter, options.rateLimit ?? null, limiterNow);
   const budget = new ThrottleBudget(options.maxThrottleWaitMs ?? defaultMaxThrottleWaitMs);
   let consecutiveThrottles = 0;
