@@ -777,7 +777,8 @@ const noTicket: RateTicket = {
  */
 export function throttleBackoff(consecutive: number, policy: RetryPolicy): number {
   const exponent = Math.min(30, Math.max(0, consecutive - 1));
-  return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** exponent);
+  // Never 0: throttle waits do not count as retries, so a zero wait could spin against the server.
+  return Math.max(100, Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** exponent));
 }
 
 interface SentOpaque {
