@@ -29,6 +29,14 @@ describe('AdaptiveRate', () => {
     expect(rig.limiter.limit).toEqual({ requests: 6, perMs: 60_000 });
   });
 
+  it('issue 12: only a limit lowered by refusals is worth keeping for the next process', async () => {
+    const rig = setup({ requests: 25, perMs: 60_000 });
+    expect(rig.adaptive.lowered).toBeNull();
+    await rig.starts(6);
+    rig.adaptive.throttled();
+    expect(rig.adaptive.lowered).toEqual({ requests: 6, perMs: 60_000 });
+  });
+
   it('issue 12: a refusal while within our own limit still lowers it (someone else spends the budget)', async () => {
     const rig = setup({ requests: 4, perMs: 1000 });
     await rig.starts(4);

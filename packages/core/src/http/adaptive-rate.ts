@@ -47,6 +47,17 @@ export class AdaptiveRate {
     limiter.setCap(configured);
   }
 
+  /**
+   * The limit in force when refusals lowered it below the ceiling, else null: what is worth
+   * keeping for the next process (the configured and announced limits come back by themselves).
+   */
+  get lowered(): RateLimit | null {
+    const current = this.#limiter.limit;
+    const ceiling = this.ceiling;
+    if (!current || !ceiling || current.perMs !== ceiling.perMs) return null;
+    return current.requests < ceiling.requests ? current : null;
+  }
+
   /** The highest limit we may raise to: the server's announced one, else the configured one. */
   get ceiling(): RateLimit | null {
     return this.#announced ?? this.#configured;

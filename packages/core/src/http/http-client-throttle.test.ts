@@ -122,5 +122,7 @@ describe('HTTP client throttling (issue 12)', () => {
     await second.client.close();
     expect(limited.refused()).toBe(0);
     expect(second.metrics.rateLimitWaits).toBeGreaterThan(0);
+    // Only a limit learned from refusals is kept: the configured one comes back with the config.
+    expect([...rows.values()][0]?.limit).toBeNull();
   });
 });

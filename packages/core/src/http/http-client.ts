@@ -178,7 +178,13 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
   const budget = new ThrottleBudget(options.maxThrottleWaitMs ?? defaultMaxThrottleWaitMs);
   let consecutiveThrottles = 0;
   const recorder = options.rateWindow
-    ? new RateWindowRecorder({ ...options.rateWindow, limiter: rateLimiter, now: limiterNow, logger })
+    ? new RateWindowRecorder({
+        ...options.rateWindow,
+        limiter: rateLimiter,
+        now: limiterNow,
+        logger,
+        learnedLimit: () => adaptive.lowered,
+      })
     : null;
   if (recorder) {
     recorder.load();

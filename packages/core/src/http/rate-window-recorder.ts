@@ -2,6 +2,7 @@ import type { Logger } from '../log/logger.ts';
 import { slowerLimit } from './adaptive-rate.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import type { RateWindowKey, RateWindowSnapshot, RateWindowStore } from './rate-window-store.ts';
+import type { RateLimit } from './types.ts';
 
 export interface RateWindowRecorderOptions {
   store: RateWindowStore;
@@ -9,6 +10,8 @@ export interface RateWindowRecorderOptions {
   limiter: RateLimiter;
   /** The limiter's clock (ms since the epoch). */
   now: () => number;
+  /** The limit worth keeping (one learned from refusals), or null; default: none is kept. */
+  learnedLimit?: () => RateLimit | null;
   logger: Logger;
   /** Longest time a start stays unsaved while calls are made; default 1 s. */
   debounceMs?: number;
@@ -102,12 +105,16 @@ export class RateWindowRecorder {
     const { store, key, limiter, now } = this.#options;
     const current = now();
     const limit = limiter.limit;
-    const keepMs = limit ? Math.max(limit.perMs * 1.1, 60_000) : 60_000;
+    const keepMs = Math.max(limit ? limit.perMs * 1.1 : 0, limiter.cap ? limiter.cap.perMs * 1.1 : 0, 60_000);
     const starts = limiter.recentStarts(keepMs);
     this.#reserved = reserve ? this.#reserveSize() : 0;
     for (let index = 0; index < this.#reserved; index++) starts.push(current + this.#debounceMs);
     try {
-      store.save(key, { starts, limit, pausedUntil: limiter.pausedUntil });
+      store.save(key, {
+        starts,
+        limit: this.#options.learnedLimit?.() ?? null,
+        pausedUntil: limiter.pausedUntil,
+      });
     } catch (error) {
       this.#warn('could not store the rate window', error);
     }
