@@ -31,6 +31,7 @@ export const usage = `Usage: pnpm bench [options]
   --rate-limit <n/s>        rate limit on both sides, default 25/6 (Qualys' 25/60 s, window / 10)
   --rate-limit-calls <n>    postureInfo calls in the rate-limit scenario (default 100; 0 skips it)
   --rate-limit-batch <n>    host IDs per call in the rate-limit scenario (default 20)
+  --server-limit <n/s>      the simulator's own limit in "limit lower than configured" (default 15/6; 0 skips it)
   --cpu-prof                write V8 CPU profiles of the sync processes and summarise them
   --out <dir>               result directory (default .bench-results at the repository root)
   --keep                    keep recordings and databases in the temp directory
@@ -80,6 +81,9 @@ export function parseBenchArguments(argv: readonly string[]): BenchArguments {
     scales.rateLimitCalls =
       values['rate-limit-calls'] === '0' ? 0 : parseCount(values['rate-limit-calls'], '--rate-limit-calls');
   }
+  if (values['server-limit'] !== undefined) {
+    scales.lowerServerLimit = values['server-limit'] === '0' ? null : rateLimit(values['server-limit']);
+  }
   if (values['rate-limit-batch'] !== undefined) {
     scales.rateLimitBatchSize = parseCount(values['rate-limit-batch'], '--rate-limit-batch');
   }
@@ -126,6 +130,7 @@ function parseOptions(argv: readonly string[]) {
       'rate-limit': { type: 'string' },
       'rate-limit-calls': { type: 'string' },
       'rate-limit-batch': { type: 'string' },
+      'server-limit': { type: 'string' },
       'cpu-prof': { type: 'boolean' },
       out: { type: 'string' },
       keep: { type: 'boolean' },

@@ -335,15 +335,17 @@ class Harness {
 
   async #rateLimit(scenario: RateLimitScenario): Promise<ScenarioResult> {
     const sized = estateForPostureCalls(scenario.requests, scenario.batchSize, rateLimitShape);
-    const windowMs = scenario.limit.perSeconds * 1000;
+    const server = scenario.serverLimit ?? scenario.limit;
+    const windowMs = server.perSeconds * 1000;
+    const lower = scenario.serverLimit !== undefined;
     this.#log(
-      `${scenario.name}: ${sized.estate.hosts} hosts, batch ${scenario.batchSize}, limit ${scenario.limit.requests}/${scenario.limit.perSeconds} s`,
+      `${scenario.name}: ${sized.estate.hosts} hosts, batch ${scenario.batchSize}, limit ${scenario.limit.requests}/${scenario.limit.perSeconds} s${lower ? `, server ${server.requests}/${server.perSeconds} s` : ''}`,
     );
     const space = await workspace(scenario.name);
     const run = async (limited: boolean): Promise<SyncMeasurement> => {
       const simulator = await startSimulatorProcess({
         estate: sized.estate,
-        pcrsRateLimit: limited ? { requests: scenario.limit.requests, perMs: windowMs } : false,
+        pcrsRateLimit: limited ? { requests: server.requests, perMs: windowMs } : false,
         reports: [],
         directory: space.file('recordings'),
       });
@@ -371,20 +373,25 @@ class Harness {
       const counted = limited.server.requests;
       const postureInfo = counted.postureInfo ?? 0;
       const requests = (counted.policyList ?? 0) + (counted.hostids ?? 0) + postureInfo;
-      const model = { limit: scenario.limit.requests, windowMs, unthrottledMs: unthrottled.wallMs };
+      // The server's own minimum: no client could finish faster without being refused.
+      const model = { limit: server.requests, windowMs, unthrottledMs: unthrottled.wallMs };
       const minimumMs = rateLimitMinimumMs({ ...model, requests });
       const minimumPerEndpointMs = rateLimitMinimumMs({ ...model, requests: postureInfo });
       return {
         name: scenario.name,
         kind: scenario.kind,
-        description: `PCRS with the rate limit on (${scenario.limit.requests} requests / ${scenario.limit.perSeconds} s on simulator and connector), batch ${scenario.batchSize} hosts`,
+        description: lower
+          ? `PCRS, server limit lower than configured (server ${server.requests} / ${server.perSeconds} s, connector ${scenario.limit.requests} / ${scenario.limit.perSeconds} s), batch ${scenario.batchSize} hosts`
+          : `PCRS with the rate limit on (${scenario.limit.requests} requests / ${scenario.limit.perSeconds} s on simulator and connector), batch ${scenario.batchSize} hosts`,
         estate: sized.estate,
         records: limited.storedViolations,
         bulkBytes: limited.bytesReceived,
         live: limited,
         rateLimit: {
-          limit: scenario.limit.requests,
+          limit: server.requests,
           windowMs,
+          configuredLimit: lower ? scenario.limit.requests : null,
+          windows: Math.max(1, Math.ceil(limited.wallMs / windowMs)),
           requests,
           postureInfoRequests: postureInfo,
           unthrottledMs: unthrottled.wallMs,

@@ -151,8 +151,13 @@ export interface RequestEfficiency {
 }
 
 export interface RateLimitMeasurement {
+  /** The limit the server enforced (the minimum is computed from it). */
   limit: number;
   windowMs: number;
+  /** The connector's configured limit when it was higher than the server's (issue 12), else null. */
+  configuredLimit: number | null;
+  /** Server windows the limited run spanned (totalMs / windowMs, rounded up). */
+  windows: number;
   /** Rate-limited requests the sync made (all PCRS calls but the login share the client's window). */
   requests: number;
   postureInfoRequests: number;

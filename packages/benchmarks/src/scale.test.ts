@@ -17,6 +17,7 @@ describe('scales and flags', () => {
       'pcrs-100k',
       'pcrs-1m',
       'pcrs-rate-limit',
+      'pcrs-limit-lower-than-configured',
       'report-xml-100mb',
       'report-csv-100mb',
     ]);

@@ -20,6 +20,11 @@ export interface RateLimitScenario {
   /** Host IDs per call: small, so the run is rate-bound rather than data-bound. */
   batchSize: number;
   limit: { requests: number; perSeconds: number };
+  /**
+   * The limit the simulator enforces when it is lower than the connector's `limit` (another tool
+   * shares the subscription, issue 12); absent: the simulator enforces `limit` too.
+   */
+  serverLimit?: { requests: number; perSeconds: number };
 }
 
 export interface ReportScenario {
@@ -37,6 +42,8 @@ export interface ScaleOptions {
   rateLimit: { requests: number; perSeconds: number };
   rateLimitCalls: number;
   rateLimitBatchSize: number;
+  /** The server's own limit in the "limit lower than configured" scenario; null skips it. */
+  lowerServerLimit: { requests: number; perSeconds: number } | null;
 }
 
 export const quickScales: ScaleOptions = {
@@ -47,6 +54,8 @@ export const quickScales: ScaleOptions = {
   rateLimit: { requests: 25, perSeconds: 6 },
   rateLimitCalls: 100,
   rateLimitBatchSize: 20,
+  // The connector keeps 25 / 6 s while the server allows only 15 in the same window.
+  lowerServerLimit: { requests: 15, perSeconds: 6 },
 };
 
 export const fullScales: ScaleOptions = {
@@ -68,6 +77,16 @@ export function buildScenarios(scales: ScaleOptions): Scenario[] {
       batchSize: scales.rateLimitBatchSize,
       limit: scales.rateLimit,
     });
+    if (scales.lowerServerLimit) {
+      scenarios.push({
+        kind: 'pcrs-rate-limit',
+        name: 'pcrs-limit-lower-than-configured',
+        requests: scales.rateLimitCalls,
+        batchSize: scales.rateLimitBatchSize,
+        limit: scales.rateLimit,
+        serverLimit: scales.lowerServerLimit,
+      });
+    }
   }
   for (const megabytes of [...scales.reportMegabytes].sort((a, b) => a - b)) {
     for (const format of scales.reportFormats) {

@@ -4,6 +4,8 @@ import type { BenchResults, ScenarioResult, TargetResult } from './result-types.
 export const targetValues = {
   floorRatio: 0.5,
   rateLimitRatio: 1.1,
+  /** Server limit lower than configured (issue 12): time vs the server's own minimum. */
+  lowerLimitRatio: 1.25,
   memoryRatio: 1.3,
 } as const;
 
@@ -37,6 +39,27 @@ function floorTargets(scenario: ScenarioResult): TargetResult[] {
 function rateLimitTargets(scenario: ScenarioResult): TargetResult[] {
   const rate = scenario.rateLimit;
   if (!rate) return [];
+  if (rate.configuredLimit !== null) {
+    // Issue 12: the client learns the lower limit from the refusals; it may meet a 429 per window.
+    // The server's own minimum is per endpoint (the simulator counts each PCRS API apart).
+    const ratio = rate.totalMs / rate.minimumPerEndpointMs;
+    return [
+      {
+        id: `${scenario.name}:pacing`,
+        description: `Server limit ${rate.limit}/${rate.windowMs / 1000} s below the configured ${rate.configuredLimit}: total time vs the server's own minimum (${rate.postureInfoRequests} postureInfo calls)`,
+        target: `<= ${targetValues.lowerLimitRatio.toFixed(2)}x`,
+        measured: `${ratio.toFixed(3)}x (${(rate.totalMs / 1000).toFixed(1)} s vs ${(rate.minimumPerEndpointMs / 1000).toFixed(1)} s)`,
+        pass: ratio <= targetValues.lowerLimitRatio,
+      },
+      {
+        id: `${scenario.name}:429-per-window`,
+        description: 'Server limit lower than configured: 429 responses per server window',
+        target: '<= 1 per window',
+        measured: `${rate.rateLimited429} x 429 in ${rate.windows} windows`,
+        pass: rate.rateLimited429 <= rate.windows,
+      },
+    ];
+  }
   return [
     {
       id: `${scenario.name}:pacing`,

@@ -28,6 +28,47 @@ const progress = (done: number): SyncEvent => ({
 });
 
 describe('terminal progress', () => {
+  it('issue 12: shows "waiting for the Qualys rate limit (NN s)" while the server throttles, then the normal status', () => {
+    let screen = '';
+    const live = new LiveRegion({ write: (chunk: string) => (screen += chunk) }, () => 120);
+    let now = 0;
+    let wall = Date.parse('2026-01-01T00:00:00Z');
+    const view = createTerminalProgress({
+      live,
+      colors: createColors(false),
+      instance: 'pcrs-prod',
+      intervalMs: 100,
+      clock: () => now,
+      wallClock: () => wall,
+    });
+    view.handle({
+      type: 'start',
+      runId: 1,
+      instance: 'pcrs-prod',
+      connectorId: 'qualys-pcrs',
+      generation: 1,
+      resumed: false,
+      resumedFromRunId: null,
+      full: true,
+    });
+    now = 200;
+    view.handle({
+      type: 'throttled',
+      service: 'Qualys',
+      label: 'postureInfo policy 7',
+      waitMs: 42_000,
+      until: new Date(wall + 42_000).toISOString(),
+      throttledWaits: 1,
+      throttledWaitMs: 42_000,
+    });
+    expect(screen).toContain('pcrs-prod waiting for the Qualys rate limit (42 s)');
+    now = 400;
+    wall += 43_000;
+    view.handle(progress(5));
+    expect(screen.slice(screen.lastIndexOf('pcrs-prod'))).toContain('pcrs-prod syncing');
+    view.stop();
+  });
+
   it('shows records, batches, rate, progress and ETA per stream, redrawn at most every interval', () => {
     let screen = '';
     const live = new LiveRegion({ write: (chunk: string) => (screen += chunk) }, () => 120);

@@ -9,6 +9,11 @@ export interface FaultyRunExpectation {
   errorCode?: string;
   /** The run must have retried at least once (the fault really hit and was ridden out). */
   retried?: boolean;
+  /**
+   * The server must have throttled the run at least once and the run waited it out: counted as
+   * throttled waits, apart from retries (issue 12: throttling is not failure).
+   */
+  throttled?: boolean;
   /** Records the run must have quarantined. */
   quarantined?: number;
   /** At least this much waiting for server limits must be recorded on the run. */
@@ -165,16 +170,17 @@ export const pcrsFaultCases: readonly InProcessFaultCase[] = [
     connector: 'qualys-pcrs',
     injects: 'postureInfo answers 429 three times in a row',
     faults: [{ endpoint: 'postureInfo', kind: 'status429', afterCalls: 1, times: 3 }],
-    faulty: { outcome: 'succeeded', retried: true },
+    faulty: { outcome: 'succeeded', throttled: true },
     rerun: failedOnce,
   },
   {
     name: 'server rate window (429 with Retry-After) is honoured',
     connector: 'qualys-pcrs',
-    injects: 'the simulator allows 4 postureInfo calls per second and sends Retry-After',
+    injects:
+      'the simulator allows 4 postureInfo calls per second and sends X-RateLimit-* and Retry-After; the client adopts the stated limit',
     faults: [],
     simulator: { pcrsRateLimit: { requests: 4, perMs: 1_000 }, pcrsRateLimitHeaders: true },
-    faulty: { outcome: 'succeeded', retried: true, callsAtLeast: { postureInfo: 9 } },
+    faulty: { outcome: 'succeeded', callsAtLeast: { postureInfo: 9 } },
     rerun: failedOnce,
   },
   {
@@ -373,7 +379,7 @@ export const pcReportFaultCases: readonly InProcessFaultCase[] = [
     connector: 'qualys-pc-report',
     injects: 'the report list answers 409 code 1960 three times',
     faults: [{ endpoint: 'reportList', kind: 'status409Concurrency', times: 3 }],
-    faulty: { outcome: 'succeeded', retried: true },
+    faulty: { outcome: 'succeeded', throttled: true },
     rerun: failedOnce,
   },
   {
@@ -382,7 +388,7 @@ export const pcReportFaultCases: readonly InProcessFaultCase[] = [
     injects:
       'the report fetch answers 409 code 1965 (60 s to wait) twice; the test sleep shortens waits over 1.5 s',
     faults: [{ endpoint: 'reportFetch', kind: 'status409RateLimit', times: 2 }],
-    faulty: { outcome: 'succeeded', retried: true, rateLimitWaitMsAtLeast: 60_000 },
+    faulty: { outcome: 'succeeded', throttled: true, rateLimitWaitMsAtLeast: 60_000 },
     rerun: failedOnce,
   },
   {

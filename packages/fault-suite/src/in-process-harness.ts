@@ -271,6 +271,7 @@ export class InProcessFaultSuite {
       expect(faulty.run.errorCode).toBeNull();
     }
     if (expected.retried) expect(faulty.run.metrics.retries).toBeGreaterThan(0);
+    if (expected.throttled) expect(faulty.run.metrics.throttledWaits).toBeGreaterThan(0);
     if (expected.batchesAtLeast !== undefined) {
       expect(faulty.run.batches).toBeGreaterThanOrEqual(expected.batchesAtLeast);
     }

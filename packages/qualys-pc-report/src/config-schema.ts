@@ -85,7 +85,17 @@ export const qualysPcReportConfigSchema = z
       .min(0)
       .max(20)
       .default(5)
-      .describe('Retries per request after Qualys limits (409), 5xx, timeouts or network errors.'),
+      .describe(
+        'Retries per request after 5xx, timeouts or network errors. Qualys limits (409 codes 1960/1965) are waited out instead, see maxThrottleWaitMinutes.',
+      ),
+    maxThrottleWaitMinutes: z
+      .number()
+      .positive()
+      .max(24 * 60)
+      .default(30)
+      .describe(
+        'Total minutes a sync may wait out Qualys throttling (HTTP 429, 409 codes 1960/1965) before it fails; throttling never counts against maxRetries.',
+      ),
     maxReportAttempts: z
       .number()
       .int()

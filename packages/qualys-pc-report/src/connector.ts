@@ -47,6 +47,20 @@ export function createQualysPcReportConnector(
     retry: { maxRetries: config.maxRetries },
     // The import is sequential; 1 keeps us well inside the subscription's concurrency limit.
     maxConcurrency: 1,
+    maxThrottleWaitMs: config.maxThrottleWaitMinutes * 60_000,
+    throttleHint:
+      'Raise `maxThrottleWaitMinutes`, or sync when other tools are not using the subscription (Qualys counts the API limits per subscription, for every tool together); a Qualys administrator can raise the limits.',
+    serviceName: 'Qualys',
+    // Kept in the database (never the password): the next run or `check` starts from this window.
+    ...(context.rateWindows
+      ? {
+          rateWindow: {
+            store: context.rateWindows,
+            key: { api: `API v2 ${baseUrl}`, subscription: config.username },
+          },
+        }
+      : {}),
+    ...(context.onThrottleWait ? { onThrottleWait: context.onThrottleWait } : {}),
     auth,
     defaultHeaders: { 'X-Requested-With': config.requestedWith },
     rejectUnauthorized: config.tlsVerify,

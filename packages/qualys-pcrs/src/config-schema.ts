@@ -90,7 +90,17 @@ export const qualysPcrsConfigSchema = z
       .min(0)
       .max(20)
       .default(5)
-      .describe('Retries per request after throttling (429/409), 5xx, timeouts or broken responses.'),
+      .describe(
+        'Retries per request after 5xx, timeouts or broken responses. Throttling (429) is waited out instead, see maxThrottleWaitMinutes.',
+      ),
+    maxThrottleWaitMinutes: z
+      .number()
+      .positive()
+      .max(24 * 60)
+      .default(30)
+      .describe(
+        'Total minutes a sync may wait out Qualys throttling (HTTP 429, 409 codes 1960/1965) before it fails; throttling never counts against maxRetries.',
+      ),
     readTimeoutSeconds: z
       .number()
       .positive()

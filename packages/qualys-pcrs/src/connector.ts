@@ -60,6 +60,20 @@ function createPcrsConnector(config: QualysPcrsConfig, context: ConnectorContext
       config.rateLimit === false
         ? null
         : { requests: config.rateLimit.requests, perMs: config.rateLimit.perSeconds * 1000 },
+    maxThrottleWaitMs: config.maxThrottleWaitMinutes * 60_000,
+    throttleHint:
+      'Raise `maxThrottleWaitMinutes`, lower `parallelRequests` or `rateLimit.requests`, or sync when other tools are not using the subscription (Qualys counts the limit per subscription, for every tool together).',
+    serviceName: 'Qualys',
+    // Kept in the database (never the password): the next run or `check` starts from this window.
+    ...(context.rateWindows
+      ? {
+          rateWindow: {
+            store: context.rateWindows,
+            key: { api: `PCRS ${gatewayUrl}`, subscription: config.username },
+          },
+        }
+      : {}),
+    ...(context.onThrottleWait ? { onThrottleWait: context.onThrottleWait } : {}),
     auth,
     rejectUnauthorized: config.tlsVerify,
     userAgent,

@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
+import { Store } from '@posturesync/core';
 import type { Command } from 'commander';
+import type { CliContext } from '../context.ts';
 import { checkConnector } from '../engine.ts';
 import { type ExitCode, exitCodeForError, exitCodes, worstExitCode } from '../exit-codes.ts';
 import { describeError, type ErrorReport } from '../output/report-error.ts';
@@ -23,8 +26,9 @@ export function registerCheckCommand(program: Command, run: CommandRunner): void
     .option('--connector <name>', 'check only this connector instance')
     .action(async (options: { connector?: string }, command: Command) =>
       run(command, async (context) => {
-        const { connectors, unavailable } = await loadConnectors(context, options.connector);
+        const { connectors, unavailable, database } = await loadConnectors(context, options.connector);
         warnAboutTls(context, connectors);
+        const store = openRateWindowStore(context, database);
         const outcomes: CheckOutcome[] = unavailable.map((instance) => ({
           instance: instance.name,
           type: instance.type,
@@ -33,34 +37,39 @@ export function registerCheckCommand(program: Command, run: CommandRunner): void
           error: describeError(instance.error, context.redactor),
           exitCode: exitCodeForError(instance.error),
         }));
-        for (const connector of connectors) {
-          if (context.signal.aborted) break;
-          try {
-            const result = await checkConnector({
-              definition: connector.definition,
-              config: connector.config,
-              logger: context.logger.child({ instance: connector.name }),
-              redactor: context.redactor,
-              signal: context.signal,
-            });
-            outcomes.push({
-              instance: connector.name,
-              type: connector.type,
-              ok: true,
-              details: result.details.map((detail) => context.redactor.redact(detail)),
-              error: null,
-              exitCode: exitCodes.success,
-            });
-          } catch (error) {
-            outcomes.push({
-              instance: connector.name,
-              type: connector.type,
-              ok: false,
-              details: [],
-              error: describeError(error, context.redactor),
-              exitCode: exitCodeForError(error),
-            });
+        try {
+          for (const connector of connectors) {
+            if (context.signal.aborted) break;
+            try {
+              const result = await checkConnector({
+                definition: connector.definition,
+                config: connector.config,
+                logger: context.logger.child({ instance: connector.name }),
+                redactor: context.redactor,
+                signal: context.signal,
+                ...(store ? { rateWindows: store.rateWindows() } : {}),
+              });
+              outcomes.push({
+                instance: connector.name,
+                type: connector.type,
+                ok: true,
+                details: result.details.map((detail) => context.redactor.redact(detail)),
+                error: null,
+                exitCode: exitCodes.success,
+              });
+            } catch (error) {
+              outcomes.push({
+                instance: connector.name,
+                type: connector.type,
+                ok: false,
+                details: [],
+                error: describeError(error, context.redactor),
+                exitCode: exitCodeForError(error),
+              });
+            }
           }
+        } finally {
+          store?.close();
         }
         const exitCode = context.signal.aborted
           ? exitCodes.cancelled
@@ -85,4 +94,21 @@ export function registerCheckCommand(program: Command, run: CommandRunner): void
         return exitCode;
       }),
     );
+}
+
+/**
+ * The database's rate windows, so a `check` right after a sync starts from the window the sync
+ * left (and the sync after it from the check's calls). Only an existing database is used: a check
+ * creates nothing, and a database it cannot open costs only that memory, never the check.
+ */
+function openRateWindowStore(context: CliContext, database: string): Store | null {
+  if (!existsSync(database)) return null;
+  try {
+    return Store.open(database);
+  } catch (error) {
+    context.logger.debug('the rate windows of the database are not available to this check', {
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return null;
+  }
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { exitCodes } from '../exit-codes.ts';
-import { formatCount } from '../output/format.ts';
+import { formatCount, formatDuration } from '../output/format.ts';
 import { colorOutcome, runDuration } from '../output/status-report.ts';
 import { renderTable } from '../output/table.ts';
 import { terminalText } from '../output/terminal-text.ts';
@@ -53,6 +53,15 @@ export function registerHistoryCommand(program: Command, run: CommandRunner): vo
                 { header: 'VIOLATIONS', value: (run) => formatCount(run.counts.violations), align: 'right' },
                 { header: 'QUARANTINED', value: (run) => formatCount(run.quarantined), align: 'right' },
                 { header: 'CLOSED', value: (run) => formatCount(run.closed), align: 'right' },
+                {
+                  // Throttled waits are slow-downs the server asked for, not failures: shown apart.
+                  header: 'THROTTLED',
+                  value: (run) =>
+                    run.metrics.throttledWaits === 0
+                      ? '-'
+                      : `${formatCount(run.metrics.throttledWaits)} (${formatDuration(run.metrics.throttledWaitMs)})`,
+                  align: 'right',
+                },
                 {
                   header: 'NOTE',
                   value: (run) =>

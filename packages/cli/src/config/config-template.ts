@@ -55,8 +55,11 @@ const pcrsBlock = `  # Qualys Policy Compliance via the PCRS posture-streaming A
     policiesPerHostIdsCall: 10
     # Concurrent requests to Qualys, 1..16 (default 2).
     parallelRequests: 2
-    # Retries per request after throttling, 5xx, timeouts or broken responses (default 5).
+    # Retries per request after 5xx, timeouts or broken responses (default 5).
     maxRetries: 5
+    # Qualys throttling (HTTP 429) is waited out, not retried or failed: the sync slows down.
+    # Only a total wait beyond this many minutes ends it (default 30).
+    maxThrottleWaitMinutes: 30
     # Longest wait for response headers or between body chunks, seconds (default 180).
     readTimeoutSeconds: 180
     # Client-side pacing (Qualys allows 25 PCRS requests per 60 s per subscription);
@@ -101,8 +104,11 @@ const pcReportBlock = `  # Qualys Policy Compliance via a scheduled Policy Repor
     #   policyId: 67890
     #   outputFormat: csv
     #   maxWaitMinutes: 60
-    # Retries per request after Qualys limits (409), 5xx, timeouts or network errors (default 5).
+    # Retries per request after 5xx, timeouts or network errors (default 5).
     maxRetries: 5
+    # Qualys limits (409 codes 1960/1965) are waited out, not retried or failed: the sync slows
+    # down. Only a total wait beyond this many minutes ends it (default 30).
+    maxThrottleWaitMinutes: 30
     # Longest wait for response headers or between body chunks, seconds (default 180).
     readTimeoutSeconds: 180
     # Verify the API server's TLS certificate (default true). Turn off only for test rigs.

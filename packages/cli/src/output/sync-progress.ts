@@ -64,6 +64,11 @@ export function describeStream(name: string, view: StreamView): string {
   return `${name}: ${parts.join('  ')}`;
 }
 
+/** The status while the server's rate limit holds every call back, e.g. "waiting for the Qualys rate limit (42 s)". */
+export function describeThrottleWait(service: string, remainingMs: number): string {
+  return `waiting for the ${service} rate limit (${Math.max(1, Math.ceil(remainingMs / 1000))} s)`;
+}
+
 /**
  * Live per-stream lines on a terminal (records, batches, rate, progress, ETA), redrawn at
  * most every `intervalMs` so a fast sync does not spend its time painting.
@@ -74,9 +79,14 @@ export function createTerminalProgress(options: {
   instance: string;
   intervalMs?: number;
   clock?: () => number;
+  /** Wall clock (ms since the epoch) for the throttle countdown; injectable for tests. */
+  wallClock?: () => number;
 }): ProgressListener {
   const streams = new Map<string, StreamView>();
   const interval = options.intervalMs ?? 100;
+  const wallClock = options.wallClock ?? Date.now;
+  let throttle: { service: string; until: number } | null = null;
+  let ticker: NodeJS.Timeout | null = null;
   const clock = options.clock ?? (() => performance.now());
   let lastDraw = Number.NEGATIVE_INFINITY;
   let timer: NodeJS.Timeout | null = null;
@@ -85,7 +95,10 @@ export function createTerminalProgress(options: {
   const draw = () => {
     timer = null;
     lastDraw = clock();
-    const head = `${options.colors.bold(terminalText(options.instance))} ${options.colors.dim(status)}`;
+    const remaining = throttle ? throttle.until - wallClock() : 0;
+    if (throttle && remaining <= 0) throttle = null;
+    const shown = throttle ? describeThrottleWait(throttle.service, remaining) : status;
+    const head = `${options.colors.bold(terminalText(options.instance))} ${options.colors.dim(shown)}`;
     options.live.update([
       head,
       ...[...streams].map(
@@ -109,11 +122,28 @@ export function createTerminalProgress(options: {
         schedule();
       } else if (event.type === 'warning') {
         options.live.print(`${options.colors.yellow('warn ')} ${terminalText(event.message)}`);
+      } else if (event.type === 'throttled') {
+        const until = Date.parse(event.until);
+        if (!throttle || until > throttle.until) throttle = { service: event.service, until };
+        // Count down once a second until the wait is over, then show the normal status again.
+        if (ticker === null) {
+          ticker = setInterval(() => {
+            schedule();
+            if (throttle === null && ticker !== null) {
+              clearInterval(ticker);
+              ticker = null;
+            }
+          }, 1000);
+          ticker.unref();
+        }
+        schedule();
       } else if (apply(streams, event)) schedule();
     },
     stop() {
       if (timer !== null) clearTimeout(timer);
       timer = null;
+      if (ticker !== null) clearInterval(ticker);
+      ticker = null;
       options.live.clear();
     },
   };
@@ -163,6 +193,16 @@ export function createLogProgress(options: {
       }
       if (event.type === 'warning') {
         options.logger.warn(event.message, { instance: options.instance, position: event.position });
+        return;
+      }
+      if (event.type === 'throttled') {
+        options.logger.info(describeThrottleWait(event.service, event.waitMs), {
+          instance: options.instance,
+          label: event.label,
+          waitMs: event.waitMs,
+          until: event.until,
+          throttledWaits: event.throttledWaits,
+        });
         return;
       }
       if (event.type === 'batch')

@@ -19,6 +19,14 @@ export interface InstanceOutcome {
 
 const shownWarnings = 5;
 
+/** Server throttling, shown apart from retries and failures: the sync was slowed, not broken. */
+export function throttledNote(
+  metrics: Pick<SyncRunRecord['metrics'], 'throttledWaits' | 'throttledWaitMs'>,
+): string {
+  if (metrics.throttledWaits === 0) return '';
+  return ` · throttled by the server ${formatCount(metrics.throttledWaits)}× (waited ${formatDuration(metrics.throttledWaitMs)})`;
+}
+
 /** A few lines per connector instance: outcome, counts, HTTP effort, duration, resume. */
 export function renderSyncOutcome(outcome: InstanceOutcome, colors: Colors): string {
   const { summary } = outcome;
@@ -37,7 +45,7 @@ export function renderSyncOutcome(outcome: InstanceOutcome, colors: Colors): str
       `${mark} ${colors.bold(terminalText(outcome.instance))} (${terminalText(outcome.type)}) ${summary.outcome} in ${formatDuration(summary.durationMs)} — run #${summary.runId}${resumed}`,
       `    hosts ${formatCount(summary.counts.hosts)} · policies ${formatCount(summary.counts.policies)} · definitions ${formatCount(summary.counts.definitions)} · violations ${formatCount(summary.counts.violations)}`,
       `    quarantined ${formatCount(summary.quarantined)} · closed ${formatCount(summary.closed)} · batches ${formatCount(summary.batches)} · warnings ${formatCount(summary.warningCount)}`,
-      `    requests ${formatCount(summary.metrics.requests)} · retries ${formatCount(summary.metrics.retries)} · rate-limit waits ${formatCount(summary.metrics.rateLimitWaits)} (${formatDuration(summary.metrics.rateLimitWaitMs)})`,
+      `    requests ${formatCount(summary.metrics.requests)} · retries ${formatCount(summary.metrics.retries)} · rate-limit waits ${formatCount(summary.metrics.rateLimitWaits)} (${formatDuration(summary.metrics.rateLimitWaitMs)})${throttledNote(summary.metrics)}`,
     );
     for (const warning of summary.warnings.slice(0, shownWarnings))
       lines.push(`    ${colors.yellow('warn')} ${terminalText(warning)}`);
@@ -51,7 +59,7 @@ export function renderSyncOutcome(outcome: InstanceOutcome, colors: Colors): str
       `${mark} ${colors.bold(terminalText(outcome.instance))} (${terminalText(outcome.type)}) ${run.outcome} — run #${run.id}${run.resumedFromRunId === null ? '' : `, resumed from run #${run.resumedFromRunId}`}`,
       `    hosts ${formatCount(run.counts.hosts)} · policies ${formatCount(run.counts.policies)} · definitions ${formatCount(run.counts.definitions)} · violations ${formatCount(run.counts.violations)}`,
       `    quarantined ${formatCount(run.quarantined)} · closed ${formatCount(run.closed)} · batches ${formatCount(run.batches)} · warnings ${formatCount(run.warningCount)}`,
-      `    requests ${formatCount(run.metrics.requests)} · retries ${formatCount(run.metrics.retries)} · rate-limit waits ${formatCount(run.metrics.rateLimitWaits)} (${formatDuration(run.metrics.rateLimitWaitMs)})`,
+      `    requests ${formatCount(run.metrics.requests)} · retries ${formatCount(run.metrics.retries)} · rate-limit waits ${formatCount(run.metrics.rateLimitWaits)} (${formatDuration(run.metrics.rateLimitWaitMs)})${throttledNote(run.metrics)}`,
     );
     if (run.outcome === 'cancelled') lines.push('    the next sync resumes from the last committed batch');
   } else {

@@ -1,4 +1,6 @@
 import type { z } from 'zod';
+import type { ThrottleWait } from '../http/http-client.ts';
+import type { RateWindowStore } from '../http/rate-window-store.ts';
 import type { HttpClientMetrics } from '../http/types.ts';
 import type { Logger } from '../log/logger.ts';
 import type { SecretRedactor } from '../log/redact.ts';
@@ -17,6 +19,13 @@ export interface ConnectorContext {
   signal: AbortSignal;
   /** Injectable clock, so incremental windows are testable. */
   now: () => Date;
+  /**
+   * Where HTTP clients keep their rate window between processes (pass it to `createHttpClient`
+   * as `rateWindow.store`, keyed by API URL and user). Absent in tests and one-off tools.
+   */
+  rateWindows?: RateWindowStore;
+  /** Pass to `createHttpClient` as `onThrottleWait`: the engine shows the wait as progress. */
+  onThrottleWait?: (wait: ThrottleWait) => void;
 }
 
 /** A config key that holds a secret; the CLI reads it from the named environment variable. */

@@ -43,7 +43,8 @@ export class ConcurrencyLimiter {
     this.#drain();
   }
 
-  acquire(signal?: AbortSignal): Promise<Release> {
+  /** `priority`: wait at the front of the queue (a request the server refused goes first). */
+  acquire(signal?: AbortSignal, priority = false): Promise<Release> {
     if (signal?.aborted) return Promise.reject(cancelledFrom(signal));
     if (!this.saturated) return Promise.resolve(this.#grant());
     return new Promise<Release>((resolve, reject) => {
@@ -60,7 +61,8 @@ export class ConcurrencyLimiter {
         fail: reject,
       };
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.#waiters.push(waiter);
+      if (priority) this.#waiters.unshift(waiter);
+      else this.#waiters.push(waiter);
     });
   }
 

@@ -62,6 +62,8 @@ describe('HTTP client limiters', () => {
       const { client, metrics } = createTestClient(counter.url, {
         maxConcurrency: 12,
         rateLimit: { requests: 5, perMs: 500 },
+        // The limiter runs on the client's clock and sleep: real ones, to measure real pacing.
+        realSleep: true,
       });
       const started = performance.now();
       await Promise.all(

@@ -42,7 +42,10 @@ describe('HTTP client and Qualys limits', () => {
     const { client, waits, metrics } = createTestClient(server.url);
     expect(await (await client.request({ method: 'GET', path: '/x' })).text()).toBe('ok');
     expect(waits).toEqual([3000]);
-    expect(metrics.retries).toBe(1);
+    // Throttling is counted apart from retries: it is a slow-down, not a failure.
+    expect(metrics.retries).toBe(0);
+    expect(metrics.throttledWaits).toBe(1);
+    expect(metrics.throttledWaitMs).toBe(3000);
     expect(metrics.rateLimitWaits).toBe(1);
     expect(metrics.rateLimitWaitMs).toBeGreaterThan(2900);
     await client.close();
@@ -100,7 +103,7 @@ describe('HTTP client and Qualys limits', () => {
     await client.close();
   });
 
-  it('409 code 1960 backs off and adopts the server concurrency limit', async () => {
+  it('409 code 1960 without a wait backs off (no jitter) and adopts the server concurrency limit', async () => {
     const script = scripted([
       [
         409,
@@ -117,7 +120,7 @@ describe('HTTP client and Qualys limits', () => {
     server = await startTestServer(script.handler);
     const { client, waits } = createTestClient(server.url, { maxConcurrency: 3 });
     expect(await (await client.request({ method: 'GET', path: '/x' })).text()).toBe('ok');
-    expect(waits).toEqual([500]);
+    expect(waits).toEqual([1000]);
     expect(client.limits().concurrencyLimit).toBe(1);
     await client.close();
   });
@@ -144,14 +147,37 @@ describe('HTTP client and Qualys limits', () => {
     await client.close();
   });
 
-  it('gives up with RateLimitedError when the limit outlasts the retries', async () => {
-    const busy: [number, Record<string, string>, string] = [429, {}, ''];
-    const script = scripted([busy, busy, busy]);
+  it('issue 12: throttle answers do not draw on maxRetries', async () => {
+    const busy: [number, Record<string, string>, string] = [429, { 'retry-after': '2' }, ''];
+    const script = scripted([busy, busy, busy, busy]);
     server = await startTestServer(script.handler);
-    const { client } = createTestClient(server.url, { retry: { maxRetries: 2 } });
-    const error = await client.request({ method: 'GET', path: '/x' }).catch((e) => e);
+    const { client, metrics } = createTestClient(server.url, { retry: { maxRetries: 0 } });
+    expect(await (await client.request({ method: 'GET', path: '/x' })).text()).toBe('ok');
+    expect(script.calls).toBe(5);
+    expect(metrics.retries).toBe(0);
+    expect(metrics.throttledWaits).toBe(4);
+    expect(client.limits()).toMatchObject({ throttleWaits: 4, throttleWaitMs: 8000 });
+    await client.close();
+  });
+
+  it('issue 12: gives up only when the throttling budget is spent, saying how long, how often and what to change', async () => {
+    const busy: [number, Record<string, string>, string] = [429, { 'retry-after': '40' }, ''];
+    const script = scripted(Array.from({ length: 10 }, () => busy));
+    server = await startTestServer(script.handler);
+    const { client } = createTestClient(server.url, {
+      maxThrottleWaitMs: 100_000,
+      throttleHint: 'Raise `maxThrottleWaitMinutes` or lower `parallelRequests`.',
+      serviceName: 'Qualys',
+    });
+    const error = await client.request({ method: 'GET', path: '/x', label: 'policy list' }).catch((e) => e);
     expect(error).toBeInstanceOf(RateLimitedError);
-    expect(error.details).toMatchObject({ attempts: 3, limit: 'rate' });
+    expect(script.calls).toBe(3);
+    expect(error.message).toBe(
+      'policy list: the Qualys rate limit kept refusing calls (HTTP 429). This run already waited 80 s for it over 2 throttle waits, and waiting 40 s more would exceed the throttling budget of 100 s. Raise `maxThrottleWaitMinutes` or lower `parallelRequests`.',
+    );
+    expect(error.message).not.toContain('maxConcurrency');
+    expect(error.details).toMatchObject({ limit: 'rate', throttleWaits: 2, throttleWaitMs: 80_000 });
+    expect(error.retryAfterMs).toBe(40_000);
     await client.close();
   });
 

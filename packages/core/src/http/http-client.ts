@@ -12,12 +12,15 @@ import {
 } from '../errors/index.ts';
 import type { Logger } from '../log/logger.ts';
 import type { SecretRedactor } from '../log/redact.ts';
+import { AdaptiveRate } from './adaptive-rate.ts';
 import { backoffDelay, resolveRetryPolicy } from './backoff.ts';
 import { bodyLimitErrors } from './body-limit-errors.ts';
 import { ConcurrencyLimiter, type Release } from './concurrency-limiter.ts';
 import { createHttpResponse, readExcerpt } from './http-response.ts';
 import { classifyNetworkError, type NetworkFailure } from './network-error.ts';
 import { RateLimiter, type RateTicket } from './rate-limiter.ts';
+import { RateWindowRecorder } from './rate-window-recorder.ts';
+import type { RateWindowKey, RateWindowStore } from './rate-window-store.ts';
 import { parseBaseUrl, requestTarget } from './request-target.ts';
 import { defaultResponseLimits, type ResponseLimits } from './response-deadline.ts';
 import {
@@ -28,6 +31,7 @@ import {
 } from './server-wait.ts';
 import { parseSimpleReturn } from './simple-return.ts';
 import { cancelledFrom, defaultSleep, type Sleep, throwIfAborted } from './sleep.ts';
+import { defaultMaxThrottleWaitMs, ThrottleBudget } from './throttle-budget.ts';
 import type {
   AuthHook,
   HttpClient,
@@ -74,6 +78,32 @@ export interface HttpClientOptions {
   maxBufferedBytes?: number;
   /** Whole-body bounds on every response: total time and bytes (defaults 4 h, 32 GiB). See response-deadline.ts. */
   responseLimits?: Partial<ResponseLimits>;
+  /**
+   * Total time the client sits out server throttling (429, Qualys 409 codes 1960/1965) before it
+   * fails; those waits never count against `retry.maxRetries`. Default 30 min.
+   */
+  maxThrottleWaitMs?: number;
+  /**
+   * The last sentence of the error raised when the throttling budget is spent: what the user can
+   * change, naming options that exist in their configuration. Connectors set it.
+   */
+  throttleHint?: string;
+  /** Who throttles, for messages and progress ("waiting for the Qualys rate limit"); default "server". */
+  serviceName?: string;
+  /** Keeps the rate window between processes (see `RateWindowStore`). */
+  rateWindow?: { store: RateWindowStore; key: RateWindowKey };
+  /** Told every time the server throttles and the client starts waiting (for live progress). */
+  onThrottleWait?: (wait: ThrottleWait) => void;
+}
+
+/** One server-mandated wait, as reported to `onThrottleWait`. */
+export interface ThrottleWait {
+  label: string;
+  status: number;
+  limit: 'rate' | 'concurrency';
+  waitMs: number;
+  until: Date;
+  service: string;
 }
 
 /** A snapshot of the limits the client currently applies (configured or announced by the server). */
@@ -83,6 +113,11 @@ export interface HttpClientLimits {
   waiting: number;
   /** New calls wait until then because the server said the rate window is used up. */
   pausedUntil: Date | null;
+  /** The request-rate limit in force (configured, announced by the server or learned), or null. */
+  rateLimit: RateLimit | null;
+  /** Throttle answers met and the time spent waiting them out. */
+  throttleWaits: number;
+  throttleWaitMs: number;
 }
 
 export interface ManagedHttpClient extends HttpClient {
@@ -129,8 +164,37 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
   const now = options.now ?? Date.now;
   const userAgent = options.userAgent ?? 'posturesync';
   const concurrency = new ConcurrencyLimiter(maxConcurrency);
-  const rateLimiter = options.rateLimit ? new RateLimiter(options.rateLimit) : null;
-  let pausedUntil = 0;
+  const serviceName = options.serviceName ?? 'server';
+  // One limiter always exists: without a configured limit it still carries server pauses, the
+  // fair queue (a refused request goes first) and any limit the server announces or we learn.
+  // An injected sleep without an injected clock (tests, benchmarks) replaces real waiting: the
+  // limiter's clock then moves on by what was "slept", or a pause would never end.
+  let sleptVirtually = 0;
+  const limiterNow = options.now ?? (() => performance.timeOrigin + performance.now() + sleptVirtually);
+  const limiterSleep: Sleep =
+    options.sleep && !options.now
+      ? async (ms, signal) => {
+          await sleep(ms, signal);
+          sleptVirtually += Math.max(0, ms);
+        }
+      : sleep;
+  const rateLimiter = new RateLimiter(options.rateLimit ?? null, { now: limiterNow, sleep: limiterSleep });
+  const adaptive = new AdaptiveRate(rateLimiter, options.rateLimit ?? null, limiterNow);
+  const budget = new ThrottleBudget(options.maxThrottleWaitMs ?? defaultMaxThrottleWaitMs);
+  let consecutiveThrottles = 0;
+  const recorder = options.rateWindow
+    ? new RateWindowRecorder({
+        ...options.rateWindow,
+        limiter: rateLimiter,
+        now: limiterNow,
+        logger,
+        learnedLimit: () => adaptive.lowered,
+      })
+    : null;
+  if (recorder) {
+    recorder.load();
+    rateLimiter.onChange = (kind) => recorder.changed(kind);
+  }
   const registeredSecrets = new Set<string>();
 
   const pool = new Pool(base.origin, {
@@ -185,8 +249,12 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
     return headers;
   }
 
-  function observeLimits(headers: Record<string, string>): void {
+  function observeLimits(headers: Record<string, string>, status: number): void {
     const hints = limitHintsFromHeaders(headers);
+    if (hints.rateLimit !== null) adaptive.announced(hints.rateLimit, hints.windowMs);
+    // A refusal's "0 remaining" is handled by its wait; a success's count tells us about others.
+    if (hints.remaining !== null && status >= 200 && status < 300)
+      rateLimiter.alignRemaining(hints.remaining);
     if (hints.concurrencyLimit !== null) {
       const limit = Math.min(maxConcurrency, hints.concurrencyLimit);
       if (limit !== concurrency.limit) {
@@ -197,8 +265,13 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
     if (hints.pauseMs !== null) pauseFor(hints.pauseMs);
   }
 
-  function pauseFor(ms: number): void {
-    pausedUntil = Math.max(pausedUntil, now() + ms);
+  function pauseFor(ms: number): number {
+    return rateLimiter.pauseUntil(limiterNow() + ms);
+  }
+
+  function pausedUntilDate(): Date | null {
+    const paused = rateLimiter.pausedUntil;
+    return paused === null ? null : new Date(now() + (paused - limiterNow()));
   }
 
   function recordWait(ms: number): void {
@@ -206,30 +279,31 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
     metrics.rateLimitWaitMs += Math.round(ms);
   }
 
-  async function waitForServerPause(context: CallContext, signal: AbortSignal | undefined): Promise<void> {
-    const remaining = pausedUntil - now();
-    if (remaining <= 0) return;
-    if (remaining > maxServerWaitMs) throw rateLimitTooLong(context, remaining);
-    recordWait(remaining);
-    logger.debug('Waiting for the server rate window', { label: context.label, waitMs: remaining });
-    await sleep(remaining, signal);
-  }
-
-  /** Concurrency slot, then server pause, then rate slot: the call is sent right after. */
+  /**
+   * Concurrency slot, then rate slot (which also sits out any server pause): the call is sent
+   * right after. `priority`: the server refused this request, so it goes first in both queues.
+   */
   async function acquireSlot(
     request: HttpRequest,
     context: CallContext,
     signal: AbortSignal | undefined,
+    priority: boolean,
+    heldSlot: Release | null,
   ): Promise<{ release: Release; ticket: RateTicket }> {
     if (request.skipRateLimit) return { release: () => {}, ticket: noTicket };
-    const queuedAt = performance.now();
-    const mustWait = concurrency.saturated;
-    const release = await concurrency.acquire(signal);
-    if (mustWait) recordWait(performance.now() - queuedAt);
+    let release: Release;
+    if (heldSlot) release = heldSlot;
+    else {
+      const queuedAt = performance.now();
+      const mustWait = concurrency.saturated;
+      release = await concurrency.acquire(signal, priority);
+      if (mustWait) recordWait(performance.now() - queuedAt);
+    }
     try {
-      await waitForServerPause(context, signal);
-      if (!rateLimiter) return { release, ticket: noTicket };
-      const ticket = await rateLimiter.acquire(signal);
+      const paused = rateLimiter.pausedUntil;
+      if (paused !== null && paused - limiterNow() > maxServerWaitMs)
+        throw rateLimitTooLong(context, paused - limiterNow());
+      const ticket = await rateLimiter.acquire({ signal, priority });
       if (ticket.waitedMs >= 1) recordWait(ticket.waitedMs);
       return { release, ticket };
     } catch (error) {
@@ -245,6 +319,38 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
         `${context.label}: the Qualys API limit is used up and the server asks to wait ${formatDuration(waitMs)} (until ${until}). Run the sync again after that time, or ask Qualys to raise the subscription's API limits.`,
       ),
       { retryAfterMs: waitMs, details: redactDetails({ ...context, retryAfter: until, waitMs }) },
+    );
+  }
+
+  /**
+   * The server keeps throttling and waiting once more would overrun the throttling budget: say
+   * how long we waited, how often, and what the user can change.
+   */
+  function throttleBudgetSpent(
+    context: CallContext,
+    status: number,
+    limit: 'rate' | 'concurrency',
+    waitMs: number,
+  ): RateLimitedError {
+    const hint =
+      options.throttleHint ??
+      'Raise the throttling budget or lower the request rate, or run when other tools are not using the same subscription.';
+    const waits = budget.waits;
+    return new RateLimitedError(
+      redactor.redact(
+        `${context.label}: the ${serviceName} ${limit} limit kept refusing calls (HTTP ${status}). This run already waited ${formatDuration(budget.waitedMs)} for it over ${waits} throttle wait${waits === 1 ? '' : 's'}, and waiting ${formatDuration(waitMs)} more would exceed the throttling budget of ${formatDuration(budget.maxWaitMs)}. ${hint}`,
+      ),
+      {
+        retryAfterMs: waitMs,
+        details: redactDetails({
+          ...context,
+          status,
+          limit,
+          throttleWaits: waits,
+          throttleWaitMs: Math.round(budget.waitedMs),
+          maxThrottleWaitMs: budget.maxWaitMs,
+        }),
+      },
     );
   }
 
@@ -396,6 +502,10 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
     const bodyTimeout = request.timeouts?.bodyMs ?? timeouts.bodyMs;
     let retries = 0;
     let refreshed = false;
+    let priority = false;
+    // A refused request keeps its concurrency slot through the wait, so no later request can
+    // take it and go first when the window reopens.
+    let heldSlot: Release | null = null;
 
     const retryAfter = async (delayMs: number, why: string, attempt: number, selfSleep: boolean) => {
       retries++;
@@ -413,7 +523,9 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
 
     for (let attempt = 1; ; attempt++) {
       throwIfAborted(signal);
-      const { release, ticket } = await acquireSlot(request, context, signal);
+      const { release, ticket } = await acquireSlot(request, context, signal, priority, heldSlot);
+      priority = false;
+      heldSlot = null;
       let headers: Record<string, string>;
       try {
         headers = await buildHeaders(request);
@@ -473,7 +585,8 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
         attempt,
         ms: Math.round(performance.now() - started),
       });
-      observeLimits(responseHeaders);
+      observeLimits(responseHeaders, status);
+      const mayThrottle = (status === 429 || status === 409) && !request.acceptStatus?.includes(status);
       const response = createHttpResponse({
         status,
         headers: responseHeaders,
@@ -493,15 +606,33 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
             ),
             { cause, details: redactDetails({ ...context, status, bodyExcerpt: excerpt(text) }) },
           ),
-        onDone: release,
+        // Possibly a throttle answer: its slot is released below unless it is kept for the retry.
+        onDone: mayThrottle ? () => {} : release,
         limits: responseLimits,
         overLimit: bodyLimitErrors(context, status, redactor),
       });
+      if (status >= 200 && status < 300) {
+        consecutiveThrottles = 0;
+        adaptive.succeeded();
+      }
       if ((status >= 200 && status < 300) || request.acceptStatus?.includes(status)) return response;
 
-      const body = await readExcerpt(response);
-      if (signal?.aborted) throw cancelledFrom(signal);
+      let body: string;
+      try {
+        body = await readExcerpt(response);
+      } catch (error) {
+        if (mayThrottle) release();
+        throw error;
+      }
+      if (signal?.aborted) {
+        if (mayThrottle) release();
+        throw cancelledFrom(signal);
+      }
       const outcome = classifyStatus(status, responseHeaders, body, context, request, refreshed, attempt);
+      if (mayThrottle) {
+        if (outcome.kind === 'limit') heldSlot = release;
+        else release();
+      }
       if (outcome.kind === 'fail') throw outcome.error;
       if (outcome.kind === 'refresh-auth') {
         refreshed = true;
@@ -524,30 +655,68 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
         continue;
       }
       if (outcome.kind === 'limit') {
-        const { waitMs } = outcome;
-        if (waitMs !== null && waitMs > maxServerWaitMs) throw rateLimitTooLong(context, waitMs);
-        if (retries >= policy.maxRetries) {
-          throw new RateLimitedError(
-            redactor.redact(
-              `${context.label}: still blocked by the Qualys ${outcome.limit} limit after ${attempt} attempts (HTTP ${status}). Lower maxConcurrency or the request rate, wait a few minutes and run again; other tools using the same subscription share this limit.`,
-            ),
-            {
-              ...(waitMs === null ? {} : { retryAfterMs: waitMs }),
-              details: redactDetails({ ...context, status, attempts: attempt, limit: outcome.limit }),
-            },
-          );
+        // Throttling is not failure: wait it out without touching maxRetries; only the total
+        // throttling budget ends it.
+        ticket.refused();
+        priority = true;
+        const { limit } = outcome;
+        const windowMs =
+          limit === 'rate' && !request.skipRateLimit ? adaptive.throttled(ticket.grantedAt) : null;
+        let waitMs = outcome.waitMs ?? 0;
+        if (waitMs <= 0) {
+          // The server named no time: the (now lowered) window says when a slot frees, else back off.
+          consecutiveThrottles++;
+          const windowWait = windowMs === null ? 0 : rateLimiter.nextDelayMs;
+          waitMs = windowWait > 0 ? windowWait : throttleBackoff(consecutiveThrottles, policy);
         }
-        const why = `HTTP ${status} (${outcome.limit} limit)`;
-        if (waitMs !== null && waitMs > 0) {
-          // Every call through this client waits, not only this one: the limit is shared.
-          const sharedPause = !request.skipRateLimit;
-          if (sharedPause) pauseFor(waitMs);
-          else recordWait(waitMs);
-          await retryAfter(waitMs, why, attempt, !sharedPause);
+        const giveUp = <T>(error: T): T => {
+          heldSlot?.();
+          heldSlot = null;
+          return error;
+        };
+        if (waitMs > maxServerWaitMs) throw giveUp(rateLimitTooLong(context, waitMs));
+        const pausedNow = rateLimiter.pausedUntil ?? Number.NEGATIVE_INFINITY;
+        const addedMs = Math.max(0, limiterNow() + waitMs - Math.max(limiterNow(), pausedNow));
+        if (!budget.allows(addedMs)) throw giveUp(throttleBudgetSpent(context, status, limit, waitMs));
+        budget.record(addedMs);
+        metrics.throttledWaits++;
+        metrics.throttledWaitMs += Math.round(addedMs);
+        const until = new Date(now() + waitMs);
+        logger.warn(
+          `${context.label}: throttled by the ${serviceName} ${limit} limit (HTTP ${status}); waiting ${formatDuration(waitMs)}, then it goes first`,
+          {
+            ...context,
+            status,
+            limit,
+            waitMs,
+            attempt,
+            throttleWaits: budget.waits,
+            throttleWaitMs: Math.round(budget.waitedMs),
+            rateLimit: rateLimiter.limit ?? undefined,
+          },
+        );
+        try {
+          options.onThrottleWait?.({
+            label: context.label,
+            status,
+            limit,
+            waitMs,
+            until,
+            service: serviceName,
+          });
+        } catch {
+          // A progress display must never break a request.
+        }
+        if (request.skipRateLimit) {
+          recordWait(waitMs);
+          try {
+            await sleep(waitMs, signal);
+          } catch (error) {
+            throw giveUp(error);
+          }
         } else {
-          const delayMs = backoffDelay(retries + 1, policy, random);
-          recordWait(delayMs);
-          await retryAfter(delayMs, why, attempt, true);
+          // Every call through this client waits, not only this one: the limit is shared.
+          pauseFor(waitMs);
         }
         continue;
       }
@@ -583,6 +752,7 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
   return {
     request,
     async close() {
+      recorder?.close();
       // A body nobody consumed would keep a graceful close waiting forever: give it a moment.
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<'timeout'>((resolve) => {
@@ -597,13 +767,33 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
         concurrencyLimit: concurrency.limit,
         active: concurrency.active,
         waiting: concurrency.waiting,
-        pausedUntil: pausedUntil > now() ? new Date(pausedUntil) : null,
+        pausedUntil: pausedUntilDate(),
+        rateLimit: rateLimiter.limit,
+        throttleWaits: budget.waits,
+        throttleWaitMs: budget.waitedMs,
       };
     },
   };
 }
 
-const noTicket: RateTicket = { waitedMs: 0, sent: () => {}, cancel: () => {} };
+const noTicket: RateTicket = {
+  waitedMs: 0,
+  grantedAt: Number.NEGATIVE_INFINITY,
+  sent: () => {},
+  cancel: () => {},
+  refused: () => {},
+};
+
+/**
+ * Wait after a throttle answer that named no time and no known window: doubles from the base
+ * delay, without jitter (every caller pauses together and the refused one goes first, so there
+ * is no herd to spread), capped at the back-off maximum.
+ */
+export function throttleBackoff(consecutive: number, policy: RetryPolicy): number {
+  const exponent = Math.min(30, Math.max(0, consecutive - 1));
+  // Never 0: throttle waits do not count as retries, so a zero wait could spin against the server.
+  return Math.max(100, Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** exponent));
+}
 
 interface SentOpaque {
   onSent: () => void;

@@ -1,3 +1,4 @@
+export * from './adaptive-rate.ts';
 export * from './backoff.ts';
 export * from './base-url-problem.ts';
 export * from './concurrency-limiter.ts';
@@ -6,9 +7,12 @@ export { readExcerpt } from './http-response.ts';
 export * from './network-error.ts';
 export * from './rate-limiter.ts';
 export * from './read-small-body.ts';
+export * from './rate-window-recorder.ts';
+export * from './rate-window-store.ts';
 export * from './server-wait.ts';
 export * from './shared-token-auth.ts';
 export * from './simple-return.ts';
 export { cancelledFrom, defaultSleep, type Sleep } from './sleep.ts';
+export * from './throttle-budget.ts';
 export * from './types.ts';
 export * from './with-retry.ts';

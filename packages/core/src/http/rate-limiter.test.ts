@@ -36,7 +36,7 @@ describe('RateLimiter', () => {
     (await limiter.acquire()).sent();
     expect(limiter.nextDelayMs).toBeGreaterThan(9000);
     const controller = new AbortController();
-    const waiting = limiter.acquire(controller.signal);
+    const waiting = limiter.acquire({ signal: controller.signal });
     setTimeout(() => controller.abort(), 10);
     await expect(waiting).rejects.toBeInstanceOf(CancelledError);
   });
@@ -76,5 +76,44 @@ describe('RateLimiter', () => {
     expect(limiter.nextDelayMs).toBe(20);
     clock += 20;
     expect(limiter.nextDelayMs).toBe(0);
+  });
+
+  it('issue 12: a refused request (priority) goes first when a pause ends, ahead of callers queued earlier', async () => {
+    const limiter = new RateLimiter(null);
+    limiter.pauseUntil(performance.timeOrigin + performance.now() + 60);
+    const order: string[] = [];
+    const ordinary = limiter.acquire().then(() => order.push('ordinary'));
+    const later = limiter.acquire().then(() => order.push('later'));
+    const refused = limiter.acquire({ priority: true }).then(() => order.push('refused'));
+    await Promise.all([ordinary, later, refused]);
+    expect(order).toEqual(['refused', 'ordinary', 'later']);
+  });
+
+  it('issue 12: a pause holds every caller back and reports only the time it adds', async () => {
+    let clock = 0;
+    const limiter = new RateLimiter(null, { now: () => clock });
+    expect(limiter.pauseUntil(1000)).toBe(1000);
+    expect(limiter.pauseUntil(400)).toBe(0);
+    expect(limiter.pauseUntil(1500)).toBe(500);
+    expect(limiter.pausedUntil).toBe(1500);
+    clock = 1500;
+    expect(limiter.pausedUntil).toBeNull();
+  });
+
+  it('issue 12: the limit can be lowered while callers wait, and starts made elsewhere occupy the window', async () => {
+    let clock = 10_000;
+    const limiter = new RateLimiter({ requests: 3, perMs: 1000 }, { now: () => clock, marginMs: 0 });
+    limiter.recordStarts([9500, 9600]);
+    expect(limiter.nextDelayMs).toBe(0);
+    (await limiter.acquire()).sent();
+    expect(limiter.nextDelayMs).toBe(500);
+    limiter.setLimit({ requests: 1, perMs: 1000 });
+    expect(limiter.nextDelayMs).toBe(1000);
+    expect(limiter.recentStarts()).toEqual([9500, 9600, 10_000]);
+    clock = 10_200;
+    // The server says 0 calls remain although we made only 1 in its window: others made the rest.
+    limiter.setLimit({ requests: 5, perMs: 1000 });
+    limiter.alignRemaining(0);
+    expect(limiter.recentStarts(1000)).toHaveLength(5);
   });
 });

@@ -32,10 +32,30 @@ describe('server wait hints', () => {
         'x-ratelimit-remaining': '0',
         'x-ratelimit-towait-sec': '4',
       }),
-    ).toEqual({ concurrencyLimit: 1, pauseMs: 4000 });
+    ).toEqual({ concurrencyLimit: 1, pauseMs: 4000, rateLimit: null, windowMs: null, remaining: 0 });
     expect(limitHintsFromHeaders({ 'x-ratelimit-remaining': '10', 'x-ratelimit-towait-sec': '0' })).toEqual({
       concurrencyLimit: null,
       pauseMs: null,
+      rateLimit: null,
+      windowMs: null,
+      remaining: 10,
+    });
+  });
+
+  it('issue 12: reads the stated rate limit and window (X-RateLimit-Limit, X-RateLimit-Window-Sec)', () => {
+    expect(
+      limitHintsFromHeaders({
+        'x-ratelimit-limit': '300',
+        'x-ratelimit-window-sec': '3600',
+        'x-ratelimit-remaining': '299',
+      }),
+    ).toMatchObject({ rateLimit: 300, windowMs: 3_600_000, remaining: 299 });
+    expect(
+      limitHintsFromHeaders({ 'x-ratelimit-limit': 'lots', 'x-ratelimit-window-sec': '-1' }),
+    ).toMatchObject({
+      rateLimit: null,
+      windowMs: null,
+      remaining: null,
     });
   });
 });

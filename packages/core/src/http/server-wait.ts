@@ -48,14 +48,25 @@ export interface LimitHints {
   concurrencyLimit: number | null;
   /** Pause new calls this long: the rate window is used up (`X-RateLimit-Remaining: 0`). */
   pauseMs: number | null;
+  /** Calls the server allows per window (`X-RateLimit-Limit`). */
+  rateLimit: number | null;
+  /** The window of that limit in milliseconds (`X-RateLimit-Window-Sec`). */
+  windowMs: number | null;
+  /** Calls left in the current window (`X-RateLimit-Remaining`). */
+  remaining: number | null;
 }
 
 export function limitHintsFromHeaders(headers: Readonly<Record<string, string>>): LimitHints {
   const concurrency = Number.parseInt(headers['x-concurrency-limit-limit'] ?? '', 10);
   const remaining = Number.parseInt(headers['x-ratelimit-remaining'] ?? '', 10);
   const toWait = parseSeconds(headers['x-ratelimit-towait-sec']);
+  const rateLimit = Number.parseInt(headers['x-ratelimit-limit'] ?? '', 10);
+  const windowMs = parseSeconds(headers['x-ratelimit-window-sec']);
   return {
     concurrencyLimit: Number.isInteger(concurrency) && concurrency > 0 ? concurrency : null,
     pauseMs: remaining === 0 && toWait !== null && toWait > 0 ? toWait : null,
+    rateLimit: Number.isInteger(rateLimit) && rateLimit > 0 ? rateLimit : null,
+    windowMs: windowMs !== null && windowMs > 0 ? windowMs : null,
+    remaining: Number.isInteger(remaining) && remaining >= 0 ? remaining : null,
   };
 }

@@ -7,11 +7,25 @@ export interface HttpClientMetrics {
   /** Times a call waited for a rate or concurrency limit (ours or the server's). */
   rateLimitWaits: number;
   rateLimitWaitMs: number;
+  /**
+   * Times the server throttled a call (429, Qualys 409 1960/1965) and the time the client waited
+   * for it: slow-downs, not failures, so they are counted apart from `retries`.
+   */
+  throttledWaits: number;
+  throttledWaitMs: number;
   bytesReceived: number;
 }
 
 export function createMetrics(): HttpClientMetrics {
-  return { requests: 0, retries: 0, rateLimitWaits: 0, rateLimitWaitMs: 0, bytesReceived: 0 };
+  return {
+    requests: 0,
+    retries: 0,
+    rateLimitWaits: 0,
+    rateLimitWaitMs: 0,
+    throttledWaits: 0,
+    throttledWaitMs: 0,
+    bytesReceived: 0,
+  };
 }
 
 export interface HttpTimeouts {

@@ -253,6 +253,27 @@ export const migrations: readonly Migration[] = [
     description: 'drop the low-selectivity violations status index',
     sql: 'DROP INDEX IF EXISTS idx_violations_status;',
   },
+  {
+    version: 3,
+    // Issue 12: the HTTP client's recent call starts per API and subscription outlive the
+    // process, so the next run (or a `check` right after a sync) starts from the real rate
+    // window; and a run records the time the server throttled it apart from its retries.
+    description: 'rate windows per API and subscription; throttled waits on sync runs',
+    sql: `
+CREATE TABLE rate_windows (
+  api TEXT NOT NULL,
+  subscription TEXT NOT NULL,
+  starts TEXT NOT NULL DEFAULT '[]',
+  limit_requests INTEGER,
+  limit_per_ms INTEGER,
+  paused_until INTEGER,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (api, subscription)
+);
+ALTER TABLE sync_runs ADD COLUMN throttled_waits INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE sync_runs ADD COLUMN throttled_wait_ms INTEGER NOT NULL DEFAULT 0;
+`,
+  },
 ];
 
 export const latestSchemaVersion = migrations.reduce((max, migration) => Math.max(max, migration.version), 0);

@@ -3,8 +3,10 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { CompletedScope } from '../connector/connector.ts';
 import { StoreError } from '../errors/index.ts';
+import type { RateWindowStore } from '../http/rate-window-store.ts';
 import type { Severity } from '../model/severity.ts';
 import { latestSchemaVersion, migrations } from './migrations.ts';
+import { SqliteRateWindowStore } from './rate-windows.ts';
 import { RecordWriter } from './record-writer.ts';
 import { storageFailure } from './storage-failure.ts';
 import { type AcquireLockOptions, acquireLock, readLock, releaseLock } from './sync-lock.ts';
@@ -66,6 +68,7 @@ export class Store {
     | Database.Statement<[number, string, string, string, string, string | null, string]>
     | undefined;
   #putState: Database.Statement<[string, string, string, number | null, string]> | undefined;
+  #rateWindows: SqliteRateWindowStore | undefined;
 
   private constructor(path: string, database: Database.Database, readonly: boolean) {
     this.path = path;
@@ -147,6 +150,15 @@ export class Store {
   get #runRepository(): SyncRunRepository {
     this.#runs ??= new SyncRunRepository(this.database);
     return this.#runs;
+  }
+
+  /**
+   * The HTTP clients' rate windows per API and subscription (read-only stores only read them).
+   * Give it to the sync engine or `checkConnector` so a new process starts from the real window.
+   */
+  rateWindows(): RateWindowStore {
+    this.#rateWindows ??= new SqliteRateWindowStore(this.database, this.readonly);
+    return this.#rateWindows;
   }
 
   // ---- records -------------------------------------------------------------------------

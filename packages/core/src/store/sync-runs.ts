@@ -24,6 +24,8 @@ export interface SyncRunRow {
   retries: number;
   rate_limit_waits: number;
   rate_limit_wait_ms: number;
+  throttled_waits: number;
+  throttled_wait_ms: number;
   bytes_received: number;
   warning_count: number;
   warnings: string;
@@ -57,6 +59,8 @@ export function runFromRow(row: SyncRunRow): SyncRunRecord {
       retries: row.retries,
       rateLimitWaits: row.rate_limit_waits,
       rateLimitWaitMs: row.rate_limit_wait_ms,
+      throttledWaits: row.throttled_waits,
+      throttledWaitMs: row.throttled_wait_ms,
       bytesReceived: row.bytes_received,
     },
     warningCount: row.warning_count,
@@ -68,7 +72,7 @@ export function runFromRow(row: SyncRunRow): SyncRunRecord {
 
 const progressAssignments = `hosts = ?, policies = ?, definitions = ?, violations = ?, batches = ?,
   quarantined = ?, closed = ?, requests = ?, retries = ?, rate_limit_waits = ?, rate_limit_wait_ms = ?,
-  bytes_received = ?, warning_count = ?, warnings = ?`;
+  throttled_waits = ?, throttled_wait_ms = ?, bytes_received = ?, warning_count = ?, warnings = ?`;
 
 function progressParams(progress: RunProgress): Array<string | number> {
   const { counts, metrics } = progress;
@@ -84,6 +88,8 @@ function progressParams(progress: RunProgress): Array<string | number> {
     metrics.retries,
     metrics.rateLimitWaits,
     Math.round(metrics.rateLimitWaitMs),
+    metrics.throttledWaits,
+    Math.round(metrics.throttledWaitMs),
     metrics.bytesReceived,
     progress.warningCount,
     JSON.stringify(progress.warnings),

@@ -1,4 +1,5 @@
 import type { CheckResult, ConnectorDefinition } from '../connector/connector.ts';
+import type { RateWindowStore } from '../http/rate-window-store.ts';
 import { createMetrics } from '../http/types.ts';
 import type { Logger } from '../log/logger.ts';
 import type { SecretRedactor } from '../log/redact.ts';
@@ -12,6 +13,8 @@ export interface CheckConnectorOptions<TConfig = unknown> {
   redactor: SecretRedactor;
   signal: AbortSignal;
   now?: () => Date;
+  /** The database's rate windows, so a check right after a sync respects the real window. */
+  rateWindows?: RateWindowStore;
 }
 
 /** Creates the connector, runs its light credentials check and always closes it. */
@@ -25,6 +28,7 @@ export async function checkConnector<TConfig>(options: CheckConnectorOptions<TCo
     metrics: createMetrics(),
     signal,
     now: options.now ?? (() => new Date()),
+    ...(options.rateWindows ? { rateWindows: options.rateWindows } : {}),
   });
   try {
     return await connector.check();

@@ -344,7 +344,25 @@ async function execute<TConfig>(input: ExecuteInput<TConfig>): Promise<SyncRunSu
     errorMessage,
   });
 
-  const context: ConnectorContext = { logger, redactor, metrics, signal, now: input.now };
+  const context: ConnectorContext = {
+    logger,
+    redactor,
+    metrics,
+    signal,
+    now: input.now,
+    // The window outlives the process: the next run or `check` starts from the real one.
+    ...(store.readonly ? {} : { rateWindows: store.rateWindows() }),
+    onThrottleWait: (wait) =>
+      emit({
+        type: 'throttled',
+        service: wait.service,
+        label: wait.label,
+        waitMs: wait.waitMs,
+        until: wait.until.toISOString(),
+        throttledWaits: metrics.throttledWaits,
+        throttledWaitMs: metrics.throttledWaitMs,
+      }),
+  };
   let connector: Connector | undefined;
   try {
     connector = definition.create(config, context);

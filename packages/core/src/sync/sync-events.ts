@@ -67,6 +67,16 @@ export type SyncEvent =
     }
   | { type: 'warning'; message: string; position?: string }
   | { type: 'retry'; retries: number; added: number; rateLimitWaits: number; rateLimitWaitMs: number }
+  | {
+      /** The server throttled a call; every call waits `waitMs` (until `until`) for its rate limit. */
+      type: 'throttled';
+      service: string;
+      label: string;
+      waitMs: number;
+      until: string;
+      throttledWaits: number;
+      throttledWaitMs: number;
+    }
   | { type: 'finished'; summary: SyncRunSummary };
 
 export type SyncEventHandler = (event: SyncEvent) => void;

@@ -222,10 +222,12 @@ export class SimulatorRuntime {
           error: 'Too Many Requests',
           message: 'API rate limit exceeded (simulated).',
         });
+      // The classic API's limit headers describe the classic API only: a PCRS answer never
+      // carries them (a client would otherwise learn the classic 300-per-hour limit for PCRS).
       case 'status409Concurrency':
-        return this.concurrencyConflict();
+        return withoutClassicHeaders(this.concurrencyConflict(), family);
       case 'status409RateLimit':
-        return this.rateConflict(60);
+        return withoutClassicHeaders(this.rateConflict(60), family);
       case 'errorBody200':
         if (family === 'pcrs') {
           return json(200, [
@@ -325,4 +327,14 @@ export class SimulatorRuntime {
       },
     );
   }
+}
+
+const classicHeaderPattern = /^x-(ratelimit|concurrency-limit)-/i;
+
+function withoutClassicHeaders(response: Response, family: 'pcrs' | 'classic'): Response {
+  if (family === 'classic') return response;
+  for (const name of [...response.headers.keys()]) {
+    if (classicHeaderPattern.test(name)) response.headers.delete(name);
+  }
+  return response;
 }
