@@ -239,6 +239,256 @@ FROM sync_runs r
 WHERE r.id = (SELECT MAX(r2.id) FROM sync_runs r2 WHERE r2.instance = r.instance);
 `;
 
+/**
+ * Compliance over time (issue 14). Every status change of a finding is appended to
+ * `status_changes` by triggers on `violations`, so the log row is written by the same statement,
+ * hence the same transaction, as the finding: a crash cannot lose or double a change, and a
+ * resumed run that writes a finding again with the status the database already holds logs
+ * nothing. Triggers keep the write path in SQLite (no extra read per record from JavaScript);
+ * an unchanged finding costs one WHEN test.
+ *
+ * Pseudo-status 'absent' = no longer reported (closed as absent from a complete sync).
+ */
+const historyStatuses = "'passed', 'failed', 'error', 'unknown', 'absent'";
+
+const changeColumns = `connector_instance, finding_uid, host_uid, policy_uid, definition_uid, control_id,
+    technology_id, control_instance, from_status, to_status, from_category, to_category, origin, run_id,
+    changed_at, seen_at`;
+
+const historySchema = `
+ALTER TABLE violations ADD COLUMN closed_run_id INTEGER;
+
+CREATE TABLE status_changes (
+  id INTEGER PRIMARY KEY,
+  connector_instance TEXT NOT NULL,
+  finding_uid TEXT NOT NULL,
+  host_uid TEXT NOT NULL,
+  policy_uid TEXT NOT NULL,
+  definition_uid TEXT NOT NULL,
+  control_id TEXT NOT NULL,
+  technology_id TEXT,
+  control_instance TEXT,
+  from_status TEXT CHECK (from_status IN (${historyStatuses})),
+  to_status TEXT NOT NULL CHECK (to_status IN (${historyStatuses})),
+  from_category TEXT CHECK (from_category IN ('open', 'closed')),
+  to_category TEXT NOT NULL CHECK (to_category IN ('open', 'closed')),
+  origin TEXT NOT NULL CHECK (origin IN ('first-seen', 'changed', 'absent', 'reappeared', 'seeded-at-migration')),
+  -- Join key sync_runs.id, not a declared foreign key: upsertRecords() takes any run id.
+  run_id INTEGER,
+  changed_at TEXT,
+  seen_at TEXT NOT NULL,
+  FOREIGN KEY (connector_instance, finding_uid) REFERENCES violations (connector_instance, uid) ON DELETE CASCADE
+);
+CREATE INDEX idx_status_changes_finding ON status_changes (connector_instance, finding_uid, id);
+
+-- Existing findings start the history "as first seen at migration time": their earlier changes
+-- were never recorded. changed_at keeps the source's own date where it has one.
+INSERT INTO status_changes (${changeColumns})
+SELECT connector_instance, uid, host_uid, policy_uid, definition_uid, control_id, technology_id, instance,
+  NULL, CASE WHEN closed_at IS NULL THEN status ELSE 'absent' END, NULL, status_category,
+  'seeded-at-migration', NULL,
+  CASE WHEN closed_at IS NULL THEN COALESCE(source_last_modified, last_evaluated) ELSE closed_at END,
+  strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+FROM violations ORDER BY connector_instance, uid;
+
+CREATE TRIGGER trg_violations_first_seen AFTER INSERT ON violations
+BEGIN
+  INSERT INTO status_changes (${changeColumns})
+  VALUES (NEW.connector_instance, NEW.uid, NEW.host_uid, NEW.policy_uid, NEW.definition_uid, NEW.control_id,
+    NEW.technology_id, NEW.instance, NULL, CASE WHEN NEW.closed_at IS NULL THEN NEW.status ELSE 'absent' END,
+    NULL, NEW.status_category, 'first-seen', NEW.last_seen_run_id,
+    COALESCE(NEW.source_last_modified, NEW.last_evaluated), NEW.updated_at);
+END;
+
+CREATE TRIGGER trg_violations_status_change AFTER UPDATE OF status, status_category, closed_at ON violations
+WHEN OLD.status IS NOT NEW.status OR OLD.status_category IS NOT NEW.status_category
+  OR (OLD.closed_at IS NULL) <> (NEW.closed_at IS NULL)
+BEGIN
+  INSERT INTO status_changes (${changeColumns})
+  VALUES (NEW.connector_instance, NEW.uid, NEW.host_uid, NEW.policy_uid, NEW.definition_uid, NEW.control_id,
+    NEW.technology_id, NEW.instance,
+    CASE WHEN OLD.closed_at IS NULL THEN OLD.status ELSE 'absent' END,
+    CASE WHEN NEW.closed_at IS NULL THEN NEW.status ELSE 'absent' END,
+    OLD.status_category, NEW.status_category,
+    CASE WHEN NEW.closed_at IS NOT NULL THEN 'absent' WHEN OLD.closed_at IS NOT NULL THEN 'reappeared'
+      ELSE 'changed' END,
+    CASE WHEN NEW.closed_at IS NULL THEN NEW.last_seen_run_id ELSE NEW.closed_run_id END,
+    CASE WHEN NEW.closed_at IS NULL THEN COALESCE(NEW.source_last_modified, NEW.last_evaluated) END,
+    NEW.updated_at);
+END;
+
+CREATE TABLE posture_snapshots (
+  run_id INTEGER NOT NULL REFERENCES sync_runs (id),
+  connector_instance TEXT NOT NULL,
+  policy_uid TEXT NOT NULL,
+  taken_at TEXT NOT NULL,
+  passed INTEGER NOT NULL,
+  failed INTEGER NOT NULL,
+  error INTEGER NOT NULL,
+  unknown INTEGER NOT NULL,
+  total INTEGER NOT NULL,
+  pass_rate REAL NOT NULL,
+  PRIMARY KEY (run_id, policy_uid)
+) WITHOUT ROWID;
+CREATE INDEX idx_posture_snapshots_policy ON posture_snapshots (connector_instance, policy_uid, run_id);
+
+CREATE TABLE posture_snapshot_severities (
+  run_id INTEGER NOT NULL,
+  connector_instance TEXT NOT NULL,
+  policy_uid TEXT NOT NULL,
+  severity TEXT NOT NULL,
+  failed INTEGER NOT NULL,
+  failing_hosts INTEGER NOT NULL,
+  PRIMARY KEY (run_id, policy_uid, severity),
+  FOREIGN KEY (run_id, policy_uid) REFERENCES posture_snapshots (run_id, policy_uid) ON DELETE CASCADE
+) WITHOUT ROWID;
+
+CREATE VIEW v_findings AS
+SELECT
+  v.connector_instance,
+  v.uid AS finding_uid,
+  v.host_uid,
+  h.hostname AS host_name,
+  json_extract(h.ip_addresses, '$[0]') AS ip,
+  h.ip_addresses,
+  h.os,
+  v.network,
+  v.policy_uid,
+  p.title AS policy_title,
+  v.definition_uid,
+  v.control_id,
+  d.statement AS control_statement,
+  v.technology_id,
+  d.technology_name,
+  v.instance AS control_instance,
+  COALESCE(d.severity, 'undefined') AS severity,
+  d.criticality_label,
+  d.criticality_value,
+  v.status,
+  v.status_category,
+  v.previous_status AS source_previous_status,
+  v.first_failed,
+  v.last_failed,
+  v.first_passed,
+  v.last_passed,
+  v.last_evaluated,
+  v.source_last_modified,
+  v.closed_at IS NULL AS reported,
+  v.closed_at,
+  v.closed_reason,
+  v.updated_at
+FROM violations v
+LEFT JOIN hosts h ON h.connector_instance = v.connector_instance AND h.uid = v.host_uid
+LEFT JOIN policies p ON p.connector_instance = v.connector_instance AND p.uid = v.policy_uid
+LEFT JOIN violation_definitions d ON d.connector_instance = v.connector_instance AND d.uid = v.definition_uid;
+
+CREATE VIEW v_changes AS
+SELECT
+  c.id AS change_id,
+  c.connector_instance,
+  c.finding_uid,
+  c.host_uid,
+  h.hostname AS host_name,
+  c.policy_uid,
+  p.title AS policy_title,
+  c.control_id,
+  d.statement AS control_statement,
+  COALESCE(d.severity, 'undefined') AS severity,
+  c.technology_id,
+  c.control_instance,
+  c.from_status,
+  c.to_status,
+  c.origin,
+  c.run_id,
+  c.changed_at,
+  c.seen_at
+FROM status_changes c
+LEFT JOIN hosts h ON h.connector_instance = c.connector_instance AND h.uid = c.host_uid
+LEFT JOIN policies p ON p.connector_instance = c.connector_instance AND p.uid = c.policy_uid
+LEFT JOIN violation_definitions d ON d.connector_instance = c.connector_instance AND d.uid = c.definition_uid;
+
+CREATE VIEW v_status_intervals AS
+SELECT
+  c.connector_instance,
+  c.finding_uid,
+  c.host_uid,
+  c.policy_uid,
+  c.control_id,
+  c.technology_id,
+  c.control_instance,
+  c.to_status AS status,
+  c.origin,
+  c.run_id,
+  c.changed_at AS source_changed_at,
+  c.seen_at AS valid_from,
+  LEAD(c.seen_at) OVER finding AS valid_until
+FROM status_changes c
+WINDOW finding AS (PARTITION BY c.connector_instance, c.finding_uid ORDER BY c.id);
+
+CREATE VIEW v_pass_rate_trend AS
+SELECT
+  s.connector_instance,
+  s.policy_uid,
+  p.title AS policy_title,
+  s.run_id,
+  s.taken_at AS at,
+  r.outcome,
+  s.passed,
+  s.failed,
+  s.error,
+  s.unknown,
+  s.total,
+  s.pass_rate
+FROM posture_snapshots s
+LEFT JOIN sync_runs r ON r.id = s.run_id
+LEFT JOIN policies p ON p.connector_instance = s.connector_instance AND p.uid = s.policy_uid;
+
+CREATE VIEW v_remediation AS
+WITH ordered AS (
+  SELECT c.*,
+    LAG(COALESCE(c.changed_at, c.seen_at)) OVER finding AS previous_at,
+    LAG(c.origin) OVER finding AS previous_origin
+  FROM status_changes c
+  WINDOW finding AS (PARTITION BY c.connector_instance, c.finding_uid ORDER BY c.id)
+)
+SELECT
+  o.connector_instance,
+  o.finding_uid,
+  o.host_uid,
+  h.hostname AS host_name,
+  o.policy_uid,
+  p.title AS policy_title,
+  o.control_id,
+  d.statement AS control_statement,
+  COALESCE(d.severity, 'undefined') AS severity,
+  o.technology_id,
+  o.control_instance,
+  o.previous_at AS failed_since,
+  o.previous_origin IN ('first-seen', 'seeded-at-migration') AS failing_when_first_seen,
+  COALESCE(o.changed_at, o.seen_at) AS fixed_at,
+  o.seen_at AS fix_seen_at,
+  o.run_id AS fixed_in_run_id,
+  ROUND(julianday(COALESCE(o.changed_at, o.seen_at)) - julianday(o.previous_at), 3) AS days_open
+FROM ordered o
+LEFT JOIN hosts h ON h.connector_instance = o.connector_instance AND h.uid = o.host_uid
+LEFT JOIN policies p ON p.connector_instance = o.connector_instance AND p.uid = o.policy_uid
+LEFT JOIN violation_definitions d ON d.connector_instance = o.connector_instance AND d.uid = o.definition_uid
+WHERE o.from_status = 'failed' AND o.to_status = 'passed';
+
+CREATE VIEW v_mean_time_to_remediate AS
+SELECT
+  connector_instance,
+  policy_uid,
+  MIN(policy_title) AS policy_title,
+  severity,
+  COUNT(*) AS fixes,
+  ROUND(AVG(days_open), 3) AS mean_days_to_remediate,
+  MIN(days_open) AS min_days,
+  MAX(days_open) AS max_days
+FROM v_remediation
+GROUP BY connector_instance, policy_uid, severity;
+`;
+
 export const migrations: readonly Migration[] = [
   {
     version: 1,
@@ -252,6 +502,13 @@ export const migrations: readonly Migration[] = [
     // store's write time on a PCRS sync (issue 7).
     description: 'drop the low-selectivity violations status index',
     sql: 'DROP INDEX IF EXISTS idx_violations_status;',
+  },
+  // Version 3 (rate-limit window persistence) is developed on another branch; the runner applies
+  // every version above the current one in order, so 4 stands on its own either way.
+  {
+    version: 4,
+    description: 'compliance over time: status change log, per-run posture snapshots, history and BI views',
+    sql: historySchema,
   },
 ];
 

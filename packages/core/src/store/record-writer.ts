@@ -125,9 +125,15 @@ export class RecordWriter {
     );
     this.#policy = db.prepare<[Row]>(upsertSql('policies', policyColumns));
     this.#definition = db.prepare<[Row]>(upsertSql('violation_definitions', definitionColumns));
-    // A finding seen again is live again: clear any earlier absent-from-sync closing.
+    // A finding seen again is live again: clear any earlier absent-from-sync closing. The
+    // status change log is written by triggers on this table (migration 4), in this statement.
     this.#violation = db.prepare<[Row]>(
-      upsertSql('violations', violationColumns, ['closed_at = NULL', 'closed_reason = NULL', 'stale = 0']),
+      upsertSql('violations', violationColumns, [
+        'closed_at = NULL',
+        'closed_reason = NULL',
+        'closed_run_id = NULL',
+        'stale = 0',
+      ]),
     );
   }
 

@@ -5,6 +5,7 @@ import type { CompletedScope } from '../connector/connector.ts';
 import { StoreError } from '../errors/index.ts';
 import type { Severity } from '../model/severity.ts';
 import { latestSchemaVersion, migrations } from './migrations.ts';
+import { PostureHistory } from './posture-history.ts';
 import { RecordWriter } from './record-writer.ts';
 import { type AcquireLockOptions, acquireLock, readLock, releaseLock } from './sync-lock.ts';
 import { SyncRunRepository } from './sync-runs.ts';
@@ -15,6 +16,7 @@ import type {
   FinishRunInput,
   HostFailures,
   LockHolder,
+  PassRatePoint,
   PolicyPassRate,
   QuarantineInput,
   QuarantineRecord,
@@ -22,11 +24,14 @@ import type {
   RecordSet,
   RunProgress,
   SeverityFailures,
+  StatusChange,
+  StatusChangeQuery,
   StoreOpenOptions,
   StoreSummary,
   SyncLock,
   SyncRunRecord,
   SyncState,
+  TrendQuery,
   WriteScope,
 } from './types.ts';
 
@@ -60,6 +65,7 @@ export class Store {
   readonly database: Database.Database;
   #writer: RecordWriter | undefined;
   #runs: SyncRunRepository | undefined;
+  #history: PostureHistory | undefined;
   #insertQuarantine:
     | Database.Statement<[number, string, string, string, string, string | null, string]>
     | undefined;
@@ -150,13 +156,21 @@ export class Store {
   /**
    * Closes open violations in each scope that the generation never saw (last_seen_generation
    * below it). Call only when a generation finished completely; never for partial runs.
-   * Returns how many findings were closed.
+   * Returns how many findings were closed. `runId` (the run that closes) is recorded on the
+   * finding and in its 'absent' status change.
    */
-  closeUnseen(instance: string, scopes: readonly CompletedScope[], generation: number, now?: string): number {
+  closeUnseen(
+    instance: string,
+    scopes: readonly CompletedScope[],
+    generation: number,
+    now?: string,
+    runId: number | null = null,
+  ): number {
     if (scopes.length === 0) return 0;
     const closedAt = now ?? new Date().toISOString();
     const statement = this.database.prepare(
-      `UPDATE violations SET closed_at = ?, closed_reason = '${closedReasonAbsent}', stale = 1, updated_at = ?
+      `UPDATE violations SET closed_at = ?, closed_reason = '${closedReasonAbsent}', closed_run_id = ?, stale = 1,
+         updated_at = ?
        WHERE connector_instance = ? AND policy_uid = ? AND closed_at IS NULL AND last_seen_generation < ?
          AND (? IS NULL OR network = ?)
          AND (? IS NULL OR host_uid IN (SELECT value FROM json_each(?)))`,
@@ -168,6 +182,7 @@ export class Store {
         const hosts = scope.hostUids === undefined ? null : JSON.stringify(scope.hostUids);
         closed += statement.run(
           closedAt,
+          runId,
           closedAt,
           instance,
           scope.policyUid,
@@ -180,6 +195,31 @@ export class Store {
       }
       return closed;
     });
+  }
+
+  // ---- compliance over time -------------------------------------------------------------
+
+  get #postureHistory(): PostureHistory {
+    this.#history ??= new PostureHistory(this.database);
+    return this.#history;
+  }
+
+  /**
+   * Records the instance's posture at the end of a run (one row per policy, one per policy x
+   * severity of failing counts). The engine calls it in the run's final transaction.
+   */
+  recordPostureSnapshot(instance: string, runId: number, takenAt?: string): number {
+    return this.#postureHistory.recordSnapshot(instance, runId, takenAt ?? new Date().toISOString());
+  }
+
+  /** The status change log joined to names, newest first (default 100 rows). */
+  statusChanges(query: StatusChangeQuery = {}): StatusChange[] {
+    return this.#postureHistory.changes(query);
+  }
+
+  /** Pass rate per policy per run (`v_pass_rate_trend`), oldest run first within a policy. */
+  passRateTrend(query: TrendQuery = {}): PassRatePoint[] {
+    return this.#postureHistory.trend(query);
   }
 
   // ---- quarantine ----------------------------------------------------------------------

@@ -33,6 +33,20 @@ export function dataSnapshot(store: Store): Record<string, unknown[]> {
   };
 }
 
+/**
+ * The status change log without run ids and times, in write order per finding, so a resumed
+ * sync's log can be compared with a clean one's.
+ */
+export function changeLog(store: Store): unknown[] {
+  return store.database
+    .prepare(
+      `SELECT connector_instance, finding_uid, host_uid, policy_uid, control_id, from_status, to_status, origin,
+         changed_at
+       FROM status_changes ORDER BY connector_instance, finding_uid, id`,
+    )
+    .all();
+}
+
 /** Every table's content as text, to prove a secret never reached the database. */
 export function databaseText(store: Store): string {
   const tables = store.database
