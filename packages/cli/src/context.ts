@@ -59,6 +59,8 @@ export interface CliContext {
   live: LiveRegion | null;
   /** Writes command output (tables, JSON) to stdout, redacted. */
   out(text: string): void;
+  /** The raw stdout, for streamed bulk output (`export`) that must honour backpressure. */
+  stdout: CliStream;
   /** Writes a human message to stderr (above any live lines), redacted. */
   note(text: string): void;
   /** The database path: --db, else the config's `database`, else ./posturesync.db. */
@@ -131,6 +133,7 @@ export function createContext(
     now: options.now ?? (() => new Date()),
     registry,
     live,
+    stdout,
     out: (text) => {
       const safe = redactor.redact(text);
       stdout.write(safe.endsWith('\n') ? safe : `${safe}\n`);

@@ -308,14 +308,14 @@ describe('issue 14: posture snapshots and the analyst views', () => {
     expect(
       store.database
         .prepare(
-          'SELECT run_id, severity, failed, failing_hosts FROM posture_snapshot_severities ORDER BY run_id, severity',
+          'SELECT run_id, severity, failed, error FROM posture_snapshot_severities ORDER BY run_id, severity',
         )
         .all(),
     ).toEqual([
-      { run_id: first, severity: 'critical', failed: 2, failing_hosts: 2 },
-      { run_id: first, severity: 'low', failed: 1, failing_hosts: 1 },
-      { run_id: second, severity: 'critical', failed: 1, failing_hosts: 1 },
-      { run_id: second, severity: 'low', failed: 1, failing_hosts: 1 },
+      { run_id: first, severity: 'critical', failed: 2, error: 0 },
+      { run_id: first, severity: 'low', failed: 1, error: 0 },
+      { run_id: second, severity: 'critical', failed: 1, error: 0 },
+      { run_id: second, severity: 'low', failed: 1, error: 0 },
     ]);
     expect(store.passRateTrend({ policyUid: 'other' })).toEqual([]);
   });

@@ -7,6 +7,7 @@ import type { Severity } from '../model/severity.ts';
 import { latestSchemaVersion, migrations } from './migrations.ts';
 import { PostureHistory } from './posture-history.ts';
 import { RecordWriter } from './record-writer.ts';
+import { StatusChangeLog } from './status-change-log.ts';
 import { type AcquireLockOptions, acquireLock, readLock, releaseLock } from './sync-lock.ts';
 import { SyncRunRepository } from './sync-runs.ts';
 import type {
@@ -66,6 +67,7 @@ export class Store {
   #writer: RecordWriter | undefined;
   #runs: SyncRunRepository | undefined;
   #history: PostureHistory | undefined;
+  #changeLog: StatusChangeLog | undefined;
   #insertQuarantine:
     | Database.Statement<[number, string, string, string, string, string | null, string]>
     | undefined;
@@ -168,30 +170,25 @@ export class Store {
   ): number {
     if (scopes.length === 0) return 0;
     const closedAt = now ?? new Date().toISOString();
+    const where = `connector_instance = ? AND policy_uid = ? AND closed_at IS NULL AND last_seen_generation < ?
+         AND (? IS NULL OR network = ?)
+         AND (? IS NULL OR host_uid IN (SELECT value FROM json_each(?)))`;
     const statement = this.database.prepare(
       `UPDATE violations SET closed_at = ?, closed_reason = '${closedReasonAbsent}', closed_run_id = ?, stale = 1,
          updated_at = ?
-       WHERE connector_instance = ? AND policy_uid = ? AND closed_at IS NULL AND last_seen_generation < ?
-         AND (? IS NULL OR network = ?)
-         AND (? IS NULL OR host_uid IN (SELECT value FROM json_each(?)))`,
+       WHERE ${where}`,
     );
+    this.#changeLog ??= new StatusChangeLog(this.database);
+    const logAbsent = this.#changeLog.closingStatement(where);
     return this.transaction(() => {
       let closed = 0;
       for (const scope of scopes) {
         const network = scope.network ?? null;
         const hosts = scope.hostUids === undefined ? null : JSON.stringify(scope.hostUids);
-        closed += statement.run(
-          closedAt,
-          runId,
-          closedAt,
-          instance,
-          scope.policyUid,
-          generation,
-          network,
-          network,
-          hosts,
-          hosts,
-        ).changes;
+        const params = [instance, scope.policyUid, generation, network, network, hosts, hosts];
+        // One 'absent' change per finding closed, in the same transaction as the closing.
+        logAbsent.run(runId, closedAt, ...params);
+        closed += statement.run(closedAt, runId, closedAt, ...params).changes;
       }
       return closed;
     });

@@ -40,8 +40,7 @@ export function dataSnapshot(store: Store): Record<string, unknown[]> {
 export function changeLog(store: Store): unknown[] {
   return store.database
     .prepare(
-      `SELECT connector_instance, finding_uid, host_uid, policy_uid, control_id, from_status, to_status, origin,
-         changed_at
+      `SELECT connector_instance, finding_uid, from_status, to_status, from_category, to_category, origin, changed_at
        FROM status_changes ORDER BY connector_instance, finding_uid, id`,
     )
     .all();

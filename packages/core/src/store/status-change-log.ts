@@ -1,0 +1,77 @@
+import type Database from 'better-sqlite3';
+import type { Violation } from '../model/records.ts';
+
+const changeColumns = `connector_instance, finding_uid, from_status, to_status, from_category, to_category,
+  origin, run_id, changed_at, seen_at`;
+
+/**
+ * Appends status changes to `status_changes` (issue 14). One set-based statement per batch,
+ * run BEFORE the batch's upsert and in its transaction: it compares each incoming finding with
+ * what the database holds (one primary-key lookup inside SQLite) and logs only first sights,
+ * changes and returns from absence. A crash rolls the log back with the batch; a resumed run
+ * writing the same status again logs nothing.
+ *
+ * Why not triggers on `violations`: any trigger on the table (even one whose WHEN is false)
+ * made every violation upsert about 35% slower, and per-record reads from JavaScript cost a
+ * statement call each. This costs one statement per batch plus the inserted rows.
+ */
+export class StatusChangeLog {
+  readonly #db: Database.Database;
+  readonly #logBatch: Database.Statement<[{ instance: string; run: number; now: string; batch: string }]>;
+
+  constructor(db: Database.Database) {
+    this.#db = db;
+    // Each batch element: [uid, status, status category, source change time]. ORDER BY key keeps
+    // the batch's order in the ids.
+    this.#logBatch = db.prepare(
+      `INSERT INTO status_changes (${changeColumns})
+       SELECT @instance, r.uid,
+         CASE WHEN v.uid IS NULL THEN NULL WHEN v.closed_at IS NOT NULL THEN 'absent' ELSE v.status END,
+         r.status, v.status_category, r.status_category,
+         CASE WHEN v.uid IS NULL THEN 'first-seen' WHEN v.closed_at IS NOT NULL THEN 'reappeared' ELSE 'changed' END,
+         @run, r.changed_at, @now
+       FROM (
+         SELECT key, value ->> 0 AS uid, value ->> 1 AS status, value ->> 2 AS status_category,
+           value ->> 3 AS changed_at
+         FROM json_each(@batch)
+       ) r
+       LEFT JOIN violations v ON v.connector_instance = @instance AND v.uid = r.uid
+       WHERE v.uid IS NULL OR v.closed_at IS NOT NULL OR v.status IS NOT r.status
+         OR v.status_category IS NOT r.status_category
+       ORDER BY r.key`,
+    );
+  }
+
+  /** Logs the batch's changes against the stored findings. Call right before upserting them. */
+  logBatch(instance: string, runId: number, now: string, violations: readonly Violation[]): void {
+    if (violations.length === 0) return;
+    const rows: unknown[][] = [];
+    // The same finding twice in one batch: the last write wins in the table, so only it is
+    // compared (an earlier copy would log a change the database never held).
+    const lastIndex = new Map<string, number>();
+    violations.forEach((violation, index) => lastIndex.set(violation.uid, index));
+    violations.forEach((violation, index) => {
+      if (lastIndex.get(violation.uid) !== index) return;
+      rows.push([
+        violation.uid,
+        violation.status,
+        violation.statusCategory,
+        violation.sourceLastModified ?? violation.lastEvaluated,
+      ]);
+    });
+    this.#logBatch.run({ instance, run: runId, now, batch: JSON.stringify(rows) });
+  }
+
+  /**
+   * A statement that logs 'absent' for the open findings an `UPDATE violations SET closed_at ...
+   * WHERE <where>` is about to close. Run it with (runId, closedAt, ...the WHERE's parameters)
+   * right before that UPDATE, in its transaction.
+   */
+  closingStatement(where: string): Database.Statement<unknown[]> {
+    return this.#db.prepare(
+      `INSERT INTO status_changes (${changeColumns})
+       SELECT connector_instance, uid, status, 'absent', status_category, status_category, 'absent', ?, NULL, ?
+       FROM violations WHERE ${where} ORDER BY uid`,
+    );
+  }
+}
