@@ -104,6 +104,14 @@ describe('issue 14: status change log written with the finding', () => {
     ]);
   });
 
+  it('the same finding twice in one batch is compared once, as the table keeps the last copy', () => {
+    store.upsertRecords(scope(1, 1), { violations: [makeViolation('h1', 'p1', 'c1', 'failed')] });
+    store.upsertRecords(scope(2, 2), {
+      violations: [makeViolation('h1', 'p1', 'c1', 'passed'), makeViolation('h1', 'p1', 'c1', 'failed')],
+    });
+    expect(changes(store)).toHaveLength(1);
+  });
+
   it('a status category change alone is a change too', () => {
     store.upsertRecords(scope(1, 1), { violations: [makeViolation('h1', 'p1', 'c1', 'unknown')] });
     store.upsertRecords(scope(2, 2), {

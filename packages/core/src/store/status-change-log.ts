@@ -49,16 +49,16 @@ export class StatusChangeLog {
     // The same finding twice in one batch: the last write wins in the table, so only it is
     // compared (an earlier copy would log a change the database never held).
     const lastIndex = new Map<string, number>();
-    violations.forEach((violation, index) => lastIndex.set(violation.uid, index));
-    violations.forEach((violation, index) => {
-      if (lastIndex.get(violation.uid) !== index) return;
+    for (const [index, violation] of violations.entries()) lastIndex.set(violation.uid, index);
+    for (const [index, violation] of violations.entries()) {
+      if (lastIndex.get(violation.uid) !== index) continue;
       rows.push([
         violation.uid,
         violation.status,
         violation.statusCategory,
         violation.sourceLastModified ?? violation.lastEvaluated,
       ]);
-    });
+    }
     this.#logBatch.run({ instance, run: runId, now, batch: JSON.stringify(rows) });
   }
 
