@@ -24,45 +24,38 @@ export class StatusChangeLog {
 
   constructor(db: Database.Database) {
     this.#db = db;
-    // Each batch element: [uid, status, status category, source change time]. ORDER BY key keeps
-    // the batch's order in the ids.
+    // The batch is one JSON object: finding uid -> "<status>/<category>|<source change time>".
+    // json_each over an object yields each key and a plain string value, so nothing is parsed
+    // per field (extracting fields from per-finding arrays cost twice the primary-key lookups).
+    // Statuses and categories are fixed words without '/' or '|'.
     this.#logBatch = db.prepare(
       `INSERT INTO status_changes (${changeColumns})
        SELECT @instance, r.uid,
          CASE WHEN v.uid IS NULL THEN NULL WHEN v.closed_at IS NOT NULL THEN 'absent' ELSE v.status END,
-         r.status, v.status_category, r.status_category,
+         substr(r.state, 1, instr(r.state, '/') - 1),
+         v.status_category,
+         substr(r.state, instr(r.state, '/') + 1),
          CASE WHEN v.uid IS NULL THEN 'first-seen' WHEN v.closed_at IS NOT NULL THEN 'reappeared' ELSE 'changed' END,
-         @run, r.changed_at, @now
+         @run, NULLIF(substr(r.value, instr(r.value, '|') + 1), ''), @now
        FROM (
-         SELECT key, value ->> 0 AS uid, value ->> 1 AS status, value ->> 2 AS status_category,
-           value ->> 3 AS changed_at
-         FROM json_each(@batch)
+         SELECT key AS uid, value, substr(value, 1, instr(value, '|') - 1) AS state FROM json_each(@batch)
        ) r
        LEFT JOIN violations v ON v.connector_instance = @instance AND v.uid = r.uid
-       WHERE v.uid IS NULL OR v.closed_at IS NOT NULL OR v.status IS NOT r.status
-         OR v.status_category IS NOT r.status_category
-       ORDER BY r.key`,
+       WHERE v.uid IS NULL OR v.closed_at IS NOT NULL OR (v.status || '/' || v.status_category) IS NOT r.state`,
     );
   }
 
   /** Logs the batch's changes against the stored findings. Call right before upserting them. */
   logBatch(instance: string, runId: number, now: string, violations: readonly Violation[]): void {
     if (violations.length === 0) return;
-    const rows: unknown[][] = [];
-    // The same finding twice in one batch: the last write wins in the table, so only it is
-    // compared (an earlier copy would log a change the database never held).
-    const lastIndex = new Map<string, number>();
-    for (const [index, violation] of violations.entries()) lastIndex.set(violation.uid, index);
-    for (const [index, violation] of violations.entries()) {
-      if (lastIndex.get(violation.uid) !== index) continue;
-      rows.push([
-        violation.uid,
-        violation.status,
-        violation.statusCategory,
-        violation.sourceLastModified ?? violation.lastEvaluated,
-      ]);
+    // The same finding twice in one batch: the last write wins in the table, and in this object,
+    // so only it is compared (an earlier copy would log a change the database never held).
+    const batch: Record<string, string> = Object.create(null);
+    for (const violation of violations) {
+      batch[violation.uid] =
+        `${violation.status}/${violation.statusCategory}|${violation.sourceLastModified ?? violation.lastEvaluated ?? ''}`;
     }
-    this.#logBatch.run({ instance, run: runId, now, batch: JSON.stringify(rows) });
+    this.#logBatch.run({ instance, run: runId, now, batch: JSON.stringify(batch) });
   }
 
   /**
