@@ -36,7 +36,7 @@ interface TrendRow {
 
 /**
  * Compliance over time (issue 14): per-run posture snapshots and reads of the status change log.
- * The log itself is written by triggers on `violations` (see migration 4), never from here.
+ * The log itself is written by the record writer and closeUnseen (status-change-log.ts).
  */
 export class PostureHistory {
   readonly #db: Database.Database;
