@@ -1,15 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { type LogLevel, SecretRedactor } from '@posturesync/core';
 import { Command, CommanderError, Option } from 'commander';
+import { registerChangesCommand } from './commands/changes.ts';
 import { registerCheckCommand } from './commands/check.ts';
 import type { CommandRunner } from './commands/command-runner.ts';
 import { registerDemoCommand } from './commands/demo.ts';
+import { registerExportCommand } from './commands/export.ts';
 import { registerHistoryCommand } from './commands/history.ts';
 import { registerInitCommand } from './commands/init.ts';
 import { registerSpecCommand } from './commands/spec.ts';
 import { registerStateCommand } from './commands/state.ts';
 import { registerStatusCommand } from './commands/status.ts';
 import { registerSyncCommand } from './commands/sync.ts';
+import { registerTrendCommand } from './commands/trend.ts';
 import { type ConnectorTypesRequest, connectorTypesFrom, loadConnectorTypes } from './connector-types.ts';
 import { type CliContext, createContext, type GlobalOptions, type RunCliOptions } from './context.ts';
 import { exitCodeForError, exitCodeHelp, exitCodes } from './exit-codes.ts';
@@ -110,6 +113,9 @@ export async function runCli(argv: readonly string[], options: RunCliOptions = {
   registerHistoryCommand(program, run);
   registerStateCommand(program, run);
   registerSpecCommand(program, run);
+  registerChangesCommand(program, run);
+  registerTrendCommand(program, run);
+  registerExportCommand(program, run);
   registerDemoCommand(program, run);
 
   try {

@@ -68,6 +68,8 @@ export interface CliContext {
   live: LiveRegion | null;
   /** Writes command output (tables, JSON) to stdout, redacted. */
   out(text: string): void;
+  /** The raw stdout, for streamed bulk output (`export`) that must honour backpressure. */
+  stdout: CliStream;
   /** Writes a human message to stderr (above any live lines), redacted. */
   note(text: string): void;
   /** The database path: --db, else the config's `database`, else ./posturesync.db. */
@@ -141,6 +143,7 @@ export function createContext(
     connectorTypes,
     confirm: options.confirm ?? null,
     live,
+    stdout,
     out: (text) => {
       const safe = redactor.redact(text);
       stdout.write(safe.endsWith('\n') ? safe : `${safe}\n`);

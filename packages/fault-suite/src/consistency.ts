@@ -13,6 +13,10 @@ import type { Store } from '@posturesync/core';
  *   instance no violation may reference a missing host or definition, whatever was interrupted.
  * - sync_runs: counters are never negative, a finished run has an end time, and the checkpoint
  *   state, when a generation is in progress, names a run that exists.
+ * - The status change log (issue 14) neither lost nor doubled a change, whatever was interrupted:
+ *   per finding its rows chain (each row's from = the previous row's to, the first row's from is
+ *   NULL) and each row is a real change; the last row is the finding's current state (its status,
+ *   or 'absent' when closed as absent).
  */
 export function consistencyProblems(store: Store): string[] {
   const problems: string[] = [];
@@ -43,6 +47,33 @@ export function consistencyProblems(store: Store): string[] {
      WHERE (closed_at IS NULL) <> (closed_reason IS NULL) OR (closed_at IS NOT NULL) <> (stale = 1) LIMIT 5`,
   )) {
     problems.push(`violation with inconsistent close columns: ${key}`);
+  }
+
+  for (const { key } of orphans(
+    `WITH ordered AS (
+       SELECT c.*, LAG(to_status) OVER finding AS previous_to, LAG(to_category) OVER finding AS previous_category,
+         ROW_NUMBER() OVER finding AS n
+       FROM status_changes c
+       WINDOW finding AS (PARTITION BY connector_instance, finding_uid ORDER BY id))
+     SELECT connector_instance || '/' || finding_uid || ' change ' || id AS key FROM ordered
+     WHERE (n = 1 AND (from_status IS NOT NULL OR from_category IS NOT NULL))
+        OR (n > 1 AND (from_status IS NOT previous_to OR from_category IS NOT previous_category
+          OR (from_status IS to_status AND from_category IS to_category)))
+     LIMIT 5`,
+  )) {
+    problems.push(`status change log doubled or broke a change: ${key}`);
+  }
+  for (const { key } of orphans(
+    `SELECT v.connector_instance || '/' || v.uid AS key
+     FROM violations v
+     LEFT JOIN (SELECT connector_instance, finding_uid, to_status, to_category, MAX(id) FROM status_changes
+                GROUP BY connector_instance, finding_uid) c
+       ON c.connector_instance = v.connector_instance AND c.finding_uid = v.uid
+     WHERE c.to_status IS NOT (CASE WHEN v.closed_at IS NULL THEN v.status ELSE 'absent' END)
+        OR c.to_category IS NOT v.status_category
+     LIMIT 5`,
+  )) {
+    problems.push(`status change log lost a change (its last state is not the finding's): ${key}`);
   }
 
   const runs = database

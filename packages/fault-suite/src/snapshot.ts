@@ -16,6 +16,7 @@ export const excludedColumns: Readonly<Record<string, string>> = {
   updated_at: 'wall-clock time of the write',
   closed_at:
     'wall-clock time of the close; compared as the boolean `closed` (closed_reason and stale are compared as they are)',
+  closed_run_id: 'which run closed the finding: differs between a resumed and an uninterrupted sync',
 };
 
 /**

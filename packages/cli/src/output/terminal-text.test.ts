@@ -17,4 +17,23 @@ describe('terminalText', () => {
   it('escapes a carriage return, which would let a title overwrite what was printed before it', () => {
     expect(terminalText('ok\rFAILED')).toBe('ok\\x0dFAILED');
   });
+
+  it('keeps ordinary text, including non-Latin letters and emoji', () => {
+    expect(terminalText('web-01.corp.example.com')).toBe('web-01.corp.example.com');
+    expect(terminalText('Übersicht 東京 ✓ 🙂')).toBe('Übersicht 東京 ✓ 🙂');
+    expect(terminalText('')).toBe('');
+  });
+
+  it('escapes C0 controls, DEL and C1 controls visibly', () => {
+    expect(terminalText('red\x1b[31mtext')).toBe('red\\x1b[31mtext');
+    expect(terminalText('a\nb\tc\rd\x00e')).toBe('a\\x0ab\\x09c\\x0dd\\x00e');
+    expect(terminalText('del\x7f')).toBe('del\\x7f');
+    expect(terminalText('csi\u009b2J')).toBe('csi\\x9b2J');
+  });
+
+  it('escapes bidi embeddings, overrides and isolates', () => {
+    expect(terminalText('host\u202egpj.exe')).toBe('host\\u202egpj.exe');
+    expect(terminalText('\u202a\u202b\u202c\u202d')).toBe('\\u202a\\u202b\\u202c\\u202d');
+    expect(terminalText('\u2066x\u2067y\u2068z\u2069')).toBe('\\u2066x\\u2067y\\u2068z\\u2069');
+  });
 });

@@ -1,3 +1,9 @@
+export {
+  type ExportableRelation,
+  exportableTables,
+  exportableViews,
+  isExportableRelation,
+} from './exportable-relations.ts';
 export { latestSchemaVersion, type Migration, migrations } from './migrations.ts';
 export { RecordWriter } from './record-writer.ts';
 export { closedReasonAbsent, Store } from './store.ts';

@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Host, Policy, Violation, ViolationDefinition } from '../model/records.ts';
+import { StatusChangeLog } from './status-change-log.ts';
 import type { RecordCounts, RecordSet, WriteScope } from './types.ts';
 
 type Row = Array<string | number | null>;
@@ -116,8 +117,10 @@ export class RecordWriter {
   readonly #policy: Database.Statement<[Row]>;
   readonly #definition: Database.Statement<[Row]>;
   readonly #violation: Database.Statement<[Row]>;
+  readonly #changes: StatusChangeLog;
 
   constructor(db: Database.Database) {
+    this.#changes = new StatusChangeLog(db);
     this.#host = db.prepare<[Row]>(upsertSql('hosts', hostColumns));
     this.#deleteTags = db.prepare('DELETE FROM host_tags WHERE connector_instance = ? AND host_uid = ?');
     this.#insertTag = db.prepare(
@@ -127,7 +130,12 @@ export class RecordWriter {
     this.#definition = db.prepare<[Row]>(upsertSql('violation_definitions', definitionColumns));
     // A finding seen again is live again: clear any earlier absent-from-sync closing.
     this.#violation = db.prepare<[Row]>(
-      upsertSql('violations', violationColumns, ['closed_at = NULL', 'closed_reason = NULL', 'stale = 0']),
+      upsertSql('violations', violationColumns, [
+        'closed_at = NULL',
+        'closed_reason = NULL',
+        'closed_run_id = NULL',
+        'stale = 0',
+      ]),
     );
   }
 
@@ -151,6 +159,8 @@ export class RecordWriter {
       counts.definitions = records.definitions.length;
     }
     if (records.violations) {
+      // Compared with the stored findings before they are overwritten, in this transaction.
+      this.#changes.logBatch(instance, runId, now, records.violations);
       for (const violation of records.violations) {
         this.#writeViolation(instance, runId, generation, now, violation);
       }

@@ -6,8 +6,10 @@ import { StoreError } from '../errors/index.ts';
 import type { RateWindowStore } from '../http/rate-window-store.ts';
 import type { Severity } from '../model/severity.ts';
 import { latestSchemaVersion, migrations } from './migrations.ts';
+import { PostureHistory } from './posture-history.ts';
 import { SqliteRateWindowStore } from './rate-windows.ts';
 import { RecordWriter } from './record-writer.ts';
+import { StatusChangeLog } from './status-change-log.ts';
 import { storageFailure } from './storage-failure.ts';
 import { type AcquireLockOptions, acquireLock, readLock, releaseLock } from './sync-lock.ts';
 import { SyncRunRepository } from './sync-runs.ts';
@@ -18,6 +20,7 @@ import type {
   FinishRunInput,
   HostFailures,
   LockHolder,
+  PassRatePoint,
   PolicyPassRate,
   QuarantineInput,
   QuarantineRecord,
@@ -25,12 +28,15 @@ import type {
   RecordSet,
   RunProgress,
   SeverityFailures,
+  StatusChange,
+  StatusChangeQuery,
   StoredState,
   StoreOpenOptions,
   StoreSummary,
   SyncLock,
   SyncRunRecord,
   SyncState,
+  TrendQuery,
   WriteScope,
 } from './types.ts';
 
@@ -64,6 +70,8 @@ export class Store {
   readonly database: Database.Database;
   #writer: RecordWriter | undefined;
   #runs: SyncRunRepository | undefined;
+  #history: PostureHistory | undefined;
+  #changeLog: StatusChangeLog | undefined;
   #insertQuarantine:
     | Database.Statement<[number, string, string, string, string, string | null, string]>
     | undefined;
@@ -171,36 +179,65 @@ export class Store {
   /**
    * Closes open violations in each scope that the generation never saw (last_seen_generation
    * below it). Call only when a generation finished completely; never for partial runs.
-   * Returns how many findings were closed.
+   * Returns how many findings were closed. `runId` (the run that closes) is recorded on the
+   * finding and in its 'absent' status change.
    */
-  closeUnseen(instance: string, scopes: readonly CompletedScope[], generation: number, now?: string): number {
+  closeUnseen(
+    instance: string,
+    scopes: readonly CompletedScope[],
+    generation: number,
+    now?: string,
+    runId: number | null = null,
+  ): number {
     if (scopes.length === 0) return 0;
     const closedAt = now ?? new Date().toISOString();
-    const statement = this.database.prepare(
-      `UPDATE violations SET closed_at = ?, closed_reason = '${closedReasonAbsent}', stale = 1, updated_at = ?
-       WHERE connector_instance = ? AND policy_uid = ? AND closed_at IS NULL AND last_seen_generation < ?
+    const where = `connector_instance = ? AND policy_uid = ? AND closed_at IS NULL AND last_seen_generation < ?
          AND (? IS NULL OR network = ?)
-         AND (? IS NULL OR host_uid IN (SELECT value FROM json_each(?)))`,
+         AND (? IS NULL OR host_uid IN (SELECT value FROM json_each(?)))`;
+    const statement = this.database.prepare(
+      `UPDATE violations SET closed_at = ?, closed_reason = '${closedReasonAbsent}', closed_run_id = ?, stale = 1,
+         updated_at = ?
+       WHERE ${where}`,
     );
+    this.#changeLog ??= new StatusChangeLog(this.database);
+    const logAbsent = this.#changeLog.closingStatement(where);
     return this.transaction(() => {
       let closed = 0;
       for (const scope of scopes) {
         const network = scope.network ?? null;
         const hosts = scope.hostUids === undefined ? null : JSON.stringify(scope.hostUids);
-        closed += statement.run(
-          closedAt,
-          closedAt,
-          instance,
-          scope.policyUid,
-          generation,
-          network,
-          network,
-          hosts,
-          hosts,
-        ).changes;
+        const params = [instance, scope.policyUid, generation, network, network, hosts, hosts];
+        // One 'absent' change per finding closed, in the same transaction as the closing.
+        logAbsent.run(runId, closedAt, ...params);
+        closed += statement.run(closedAt, runId, closedAt, ...params).changes;
       }
       return closed;
     });
+  }
+
+  // ---- compliance over time -------------------------------------------------------------
+
+  get #postureHistory(): PostureHistory {
+    this.#history ??= new PostureHistory(this.database);
+    return this.#history;
+  }
+
+  /**
+   * Records the instance's posture at the end of a run (one row per policy, one per policy x
+   * severity of failing counts). The engine calls it in the run's final transaction.
+   */
+  recordPostureSnapshot(instance: string, runId: number, takenAt?: string): number {
+    return this.#postureHistory.recordSnapshot(instance, runId, takenAt ?? new Date().toISOString());
+  }
+
+  /** The status change log joined to names, newest first (default 100 rows). */
+  statusChanges(query: StatusChangeQuery = {}): StatusChange[] {
+    return this.#postureHistory.changes(query);
+  }
+
+  /** Pass rate per policy per run (`v_pass_rate_trend`), oldest run first within a policy. */
+  passRateTrend(query: TrendQuery = {}): PassRatePoint[] {
+    return this.#postureHistory.trend(query);
   }
 
   // ---- quarantine ----------------------------------------------------------------------

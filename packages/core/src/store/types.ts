@@ -229,3 +229,63 @@ export interface SyncLock extends LockHolder {
   /** Set when a lock left by a dead process was taken over. */
   takenOverFrom: LockHolder | null;
 }
+
+/** A status in the change log: the source's four, or 'absent' (no longer reported). */
+export type HistoryStatus = 'passed' | 'failed' | 'error' | 'unknown' | 'absent';
+
+/** Why a change row exists (`status_changes.origin`). */
+export type ChangeOrigin = 'first-seen' | 'changed' | 'absent' | 'reappeared' | 'seeded-at-migration';
+
+export interface StatusChange {
+  id: number;
+  instance: string;
+  findingUid: string;
+  hostUid: string;
+  hostName: string | null;
+  policyUid: string;
+  policyTitle: string | null;
+  controlId: string;
+  technologyId: string | null;
+  controlInstance: string | null;
+  /** null on first sight (and for rows seeded at migration). */
+  from: HistoryStatus | null;
+  to: HistoryStatus;
+  origin: ChangeOrigin;
+  /** The run that wrote the change; null for rows seeded at migration. */
+  runId: number | null;
+  /** When the source says the status changed (posture modified or evaluation date); null if it does not say. */
+  changedAt: string | null;
+  /** When posturesync wrote the change (the batch's time). */
+  seenAt: string;
+}
+
+export interface StatusChangeQuery {
+  instance?: string;
+  /** Only changes written by this run or later ones. */
+  sinceRunId?: number;
+  /** Only changes seen at or after this ISO-8601 UTC time. */
+  since?: string;
+  /** Default 100. */
+  limit?: number;
+}
+
+export interface TrendQuery {
+  instance?: string;
+  policyUid?: string;
+}
+
+/** One policy's posture at the end of one run (`v_pass_rate_trend`). */
+export interface PassRatePoint {
+  instance: string;
+  policyUid: string;
+  policyTitle: string | null;
+  runId: number;
+  at: string;
+  passed: number;
+  failed: number;
+  error: number;
+  unknown: number;
+  total: number;
+  /** passed / total, 0..1 (4 decimals). */
+  passRate: number;
+}

@@ -11,7 +11,7 @@ import { Store } from '../store/store.ts';
 import { runSync } from './run-sync.ts';
 import { crashEstate, crashTestConfig } from './test-support/crash-estate.ts';
 import { buildEstate, createFakeDefinition } from './test-support/fake-connector.ts';
-import { dataSnapshot } from './test-support/snapshot.ts';
+import { changeLog, dataSnapshot } from './test-support/snapshot.ts';
 
 const childScript = fileURLToPath(new URL('./test-support/crash-sync-child.ts', import.meta.url));
 const v0 = buildEstate({ ...crashEstate, variant: 0 });
@@ -69,6 +69,10 @@ describe('issue 6: crash consistency', () => {
     await sync(reference, v0);
     await sync(reference, v1, true);
     const clean = dataSnapshot(reference);
+    const cleanChanges = changeLog(reference) as Array<{ origin: string }>;
+    expect(new Set(cleanChanges.map((row) => row.origin))).toEqual(
+      new Set(['first-seen', 'changed', 'absent']),
+    );
     reference.close();
 
     for (let attempt = 0; attempt < 3; attempt += 1) {
@@ -100,6 +104,8 @@ describe('issue 6: crash consistency', () => {
       expect(resumed.batches + killed.batches).toBe(v1.length);
       expect(store.getRun(killed.id)).toMatchObject({ outcome: 'failed', errorCode: 'PS_ERR_PROCESS_DIED' });
       expect(dataSnapshot(store)).toEqual(clean);
+      // issue 14: each change is logged exactly once although two runs wrote the generation.
+      expect(changeLog(store)).toEqual(cleanChanges);
       store.close();
     }
   });

@@ -467,11 +467,14 @@ async function execute<TConfig>(input: ExecuteInput<TConfig>): Promise<SyncRunSu
       // its own generation, so a finding seen since then stays open.
       closed = 0;
       if (outcome === 'succeeded') {
-        closed += store.closeUnseen(instance, pendingScopes, generation, iso());
+        closed += store.closeUnseen(instance, pendingScopes, generation, iso(), runId);
         for (const deferred of plan.deferredScopes) {
-          closed += store.closeUnseen(instance, [deferred.scope], deferred.generation, iso());
+          closed += store.closeUnseen(instance, [deferred.scope], deferred.generation, iso(), runId);
         }
       }
+      // The posture as this run leaves it, for trends: after closing, so absent findings no
+      // longer count, and in this transaction, so a crash leaves both or neither.
+      store.recordPostureSnapshot(instance, runId, iso());
       store.putState(instance, definition.id, {
         generation,
         inProgress: false,

@@ -4,13 +4,15 @@ export interface ReadableDatabase {
 }
 
 /**
- * Tables whose rows legitimately grow with every run (run history, quarantine copies) or
- * hold engine bookkeeping; idempotence and resume compare every other table.
+ * Tables whose rows legitimately grow with every run (run history and the per-run posture
+ * snapshots, quarantine copies) or hold engine bookkeeping; idempotence and resume compare every
+ * other table, the status change log included (a re-run or a resume must not log twice).
  */
-const bookkeepingTable = /^(sqlite_|schema_|sync_)|(^|_)(state|lock|locks|quarantine|migrations?)$/;
+const bookkeepingTable =
+  /^(sqlite_|schema_|sync_|posture_snapshot)|(^|_)(state|lock|locks|quarantine|migrations?)$/;
 
 /** Columns that record which run or when a row was written, not what the source said. */
-const traceColumn = /(_run_id|_generation|^updated_at|^created_at)$/;
+const traceColumn = /(_run_id|^run_id|_generation|^updated_at|^created_at)$/;
 
 export interface DatabaseSnapshot {
   /** Row count per data table. */

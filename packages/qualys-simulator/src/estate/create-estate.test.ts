@@ -92,7 +92,47 @@ describe('createEstate', () => {
     expect(Date.parse(after.policy(policy.id)!.lastEvaluatedDate)).toBeGreaterThan(at.getTime());
   });
 
+  it('issue 14: flipResults flips a seeded share of all results between two syncs', () => {
+    const make = () =>
+      createEstate({ seed: 5, hosts: 60, policies: 2, controlsPerPolicy: 10, flipRatio: 0.25 });
+    const statuses = (estate: ReturnType<typeof make>) =>
+      new Map(
+        estate
+          .policies()
+          .flatMap((policy) => [...estate.postureRecords(policy.id, estate.hostIdsForPolicy(policy.id))])
+          .map((record) => [record.id, record] as const),
+      );
+    const before = statuses(make());
+    const flipped = make();
+    const again = make();
+    const at = new Date('2024-05-03T08:00:00Z');
+    flipped.flipResults(at);
+    again.flipResults(at);
+    const after = statuses(flipped);
+    expect([...after.keys()]).toEqual([...before.keys()]);
+    const changed = [...after.values()].filter((record) => record.status !== before.get(record.id)?.status);
+    const share = changed.length / after.size;
+    expect(share).toBeGreaterThan(0.15);
+    expect(share).toBeLessThan(0.35);
+    for (const record of changed) {
+      // A flipped result says when it changed and what it was before, as a real rescan would.
+      expect(record.previousStatus).toBe(before.get(record.id)?.status);
+      expect(Date.parse(record.postureModifiedDate)).toBeGreaterThan(at.getTime());
+    }
+    // Every host was rescanned, so an incremental sync (lastScanDate filter) sees every change.
+    for (const host of flipped.hosts()) expect(host.complianceLastScanDate).toBe('2024-05-03T08:00:00Z');
+    expect([...statuses(again).values()].map((record) => record.status)).toEqual(
+      [...after.values()].map((record) => record.status),
+    );
+    const none = createEstate({ seed: 5, hosts: 60, policies: 2, controlsPerPolicy: 10, flipRatio: 0 });
+    none.flipResults(at);
+    expect([...statuses(none).values()].map((record) => record.status)).toEqual(
+      [...before.values()].map((record) => record.status),
+    );
+  });
+
   it('rejects nonsense options with a ConfigError', () => {
+    expect(() => createEstate({ flipRatio: 1.5 })).toThrow(/flipRatio/);
     expect(() => createEstate({ hosts: -1 })).toThrow(/hosts/);
     expect(() => createEstate({ referenceDate: 'yesterday' })).toThrow(/referenceDate/);
   });

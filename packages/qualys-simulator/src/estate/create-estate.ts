@@ -47,6 +47,7 @@ function resolveOptions(options: EstateOptions): Required<EstateOptions> {
     membershipRatio: options.membershipRatio ?? 0.9,
     exceptionRatio: options.exceptionRatio ?? 0.08,
     rescanFlipRatio: options.rescanFlipRatio ?? 0.2,
+    flipRatio: options.flipRatio ?? 0.1,
     companyName: options.companyName ?? 'Acme Corporation',
     userLogin: options.userLogin ?? 'acme_ab12',
   };
@@ -54,6 +55,12 @@ function resolveOptions(options: EstateOptions): Required<EstateOptions> {
     const value = resolved[key];
     if (!Number.isInteger(value) || value < 0) {
       throw new ConfigError(`Estate option "${key}" must be a non-negative integer, got ${String(value)}.`);
+    }
+  }
+  for (const key of ['rescanFlipRatio', 'flipRatio'] as const) {
+    const value = resolved[key];
+    if (!(value >= 0 && value <= 1)) {
+      throw new ConfigError(`Estate option "${key}" must be a share between 0 and 1, got ${String(value)}.`);
     }
   }
   if (Number.isNaN(Date.parse(resolved.referenceDate))) {
@@ -91,6 +98,8 @@ export function createEstate(input: EstateOptions = {}): Estate {
   const customerId = String(10_000 + (hashInts(seed, salt.customer, 1) % 90_000));
   /** Rescan times per host index, ascending. The only mutable state of an estate. */
   const rescans = new Map<number, number[]>();
+  /** The flip share of each of those rescans (a `flipResults` round uses `flipRatio`). */
+  const rescanRatios = new Map<number, number[]>();
   const policyEvaluatedOverride = new Map<number, number>();
 
   function drawStatus(u: number): SimStatus {
@@ -289,6 +298,7 @@ export function createEstate(input: EstateOptions = {}): Estate {
     const keys = [host.index, control.cid, instanceIndex] as const;
     const baseScanMs = Date.parse(host.complianceLastScanDate);
     const hostRescans = rescans.get(host.index) ?? [];
+    const hostRatios = rescanRatios.get(host.index) ?? [];
     const generation = hostRescans.length;
     const baseEvaluationMs =
       referenceMs -
@@ -312,7 +322,7 @@ export function createEstate(input: EstateOptions = {}): Estate {
     events.push({ at: baseEvaluationMs, status: s0 });
     let current = s0;
     for (let k = 1; k <= generation; k++) {
-      if (unitInterval(seed, ...keys, k, salt.flip) < options.rescanFlipRatio) {
+      if (unitInterval(seed, ...keys, k, salt.flip) < (hostRatios[k - 1] ?? options.rescanFlipRatio)) {
         current = drawOther(current, unitInterval(seed, ...keys, k, salt.flipTo));
       }
       events.push({
@@ -439,6 +449,32 @@ export function createEstate(input: EstateOptions = {}): Estate {
     return index === undefined ? undefined : hostAt(index);
   }
 
+  /** Rescans the hosts at `at`; each of their results flips status with probability `flipRatio` (seeded). */
+  function rescanHosts(hostIds: readonly string[], at: Date, flipRatio: number): void {
+    const atMs = Math.floor(at.getTime() / 1000) * 1000;
+    if (Number.isNaN(atMs)) throw new ConfigError('rescan needs a valid Date.');
+    for (const hostId of hostIds) {
+      const index = hostIndexOf(hostId);
+      if (index === undefined) continue;
+      const list = rescans.get(index) ?? [];
+      list.push(atMs);
+      rescans.set(index, list);
+      const ratios = rescanRatios.get(index) ?? [];
+      ratios.push(flipRatio);
+      rescanRatios.set(index, ratios);
+      const host = hostAt(index);
+      const evaluatedMs = atMs + evaluationDelayMs(index, list.length);
+      for (const policy of policyList) {
+        if (!isMember(policy, host)) continue;
+        const before = Math.max(
+          Date.parse(policy.lastEvaluatedDate),
+          policyEvaluatedOverride.get(policy.index) ?? 0,
+        );
+        policyEvaluatedOverride.set(policy.index, Math.max(before, evaluatedMs));
+      }
+    }
+  }
+
   const estate: Estate = {
     options,
     subscriptionId: options.subscriptionId,
@@ -537,25 +573,12 @@ export function createEstate(input: EstateOptions = {}): Estate {
       return policy && host ? countForHost(policy, host) : 0;
     },
     rescan(hostIds, at) {
-      const atMs = Math.floor(at.getTime() / 1000) * 1000;
-      if (Number.isNaN(atMs)) throw new ConfigError('rescan needs a valid Date.');
-      for (const hostId of hostIds) {
-        const index = hostIndexOf(hostId);
-        if (index === undefined) continue;
-        const list = rescans.get(index) ?? [];
-        list.push(atMs);
-        rescans.set(index, list);
-        const host = hostAt(index);
-        const evaluatedMs = atMs + evaluationDelayMs(index, list.length);
-        for (const policy of policyList) {
-          if (!isMember(policy, host)) continue;
-          const before = Math.max(
-            Date.parse(policy.lastEvaluatedDate),
-            policyEvaluatedOverride.get(policy.index) ?? 0,
-          );
-          policyEvaluatedOverride.set(policy.index, Math.max(before, evaluatedMs));
-        }
-      }
+      rescanHosts(hostIds, at, options.rescanFlipRatio);
+    },
+    flipResults(at = new Date()) {
+      const all: string[] = [];
+      for (let index = 0; index < options.hosts; index++) all.push(hostAt(index).hostId);
+      rescanHosts(all, at, options.flipRatio);
     },
   };
   return estate;

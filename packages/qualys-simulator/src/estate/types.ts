@@ -33,6 +33,11 @@ export interface EstateOptions {
   exceptionRatio?: number;
   /** Share of results whose status changes on each `rescan`. Default 0.2. */
   rescanFlipRatio?: number;
+  /**
+   * Share of results whose status flips on each `flipResults` round (a rescan of every host), for
+   * history tests: sync, flip, sync again. Seeded: the same seed flips the same results. Default 0.1.
+   */
+  flipRatio?: number;
   /** Company name in report headers. */
   companyName?: string;
   /** User login of the simulated account (report owner, policy creator). */
@@ -237,4 +242,10 @@ export interface Estate {
   resultCountForHost(policyId: string, hostId: string): number;
   /** Moves complianceLastScanDate of the hosts to `at` and flips some statuses deterministically. */
   rescan(hostIds: readonly string[], at: Date): void;
+  /**
+   * Between two syncs: rescans every host at `at` (default now) and flips the status of a seeded
+   * share (`flipRatio`) of all results to another status. Scan, evaluation and posture-modified
+   * dates move as a real rescan would move them, so incremental syncs fetch the changes.
+   */
+  flipResults(at?: Date): void;
 }

@@ -33,6 +33,19 @@ export function dataSnapshot(store: Store): Record<string, unknown[]> {
   };
 }
 
+/**
+ * The status change log without run ids and times, in write order per finding, so a resumed
+ * sync's log can be compared with a clean one's.
+ */
+export function changeLog(store: Store): unknown[] {
+  return store.database
+    .prepare(
+      `SELECT connector_instance, finding_uid, from_status, to_status, from_category, to_category, origin, changed_at
+       FROM status_changes ORDER BY connector_instance, finding_uid, id`,
+    )
+    .all();
+}
+
 /** Every table's content as text, to prove a secret never reached the database. */
 export function databaseText(store: Store): string {
   const tables = store.database
