@@ -13,7 +13,8 @@ export function renderTable<Row>(
   empty = '(none)',
 ): string {
   if (rows.length === 0) return `  ${empty}`;
-  const cells = rows.map((row) => columns.map((column) => column.value(row)));
+  // A line break or tab inside a cell (a multi-line title from the source) would break the rows.
+  const cells = rows.map((row) => columns.map((column) => singleLine(column.value(row))));
   const widths = columns.map((column, index) =>
     Math.max(visibleLength(column.header), ...cells.map((line) => visibleLength(line[index] ?? ''))),
   );
@@ -28,4 +29,9 @@ export function renderTable<Row>(
     ...cells.map((line) => line.map((cell, index) => pad(cell, index)).join('  ')),
   ];
   return lines.map((line) => `  ${line.trimEnd()}`).join('\n');
+}
+
+/** A cell on one line: line breaks and tabs become visible escapes. */
+export function singleLine(text: string): string {
+  return /[\n\t]/.test(text) ? text.replaceAll('\n', '\\x0a').replaceAll('\t', '\\x09') : text;
 }

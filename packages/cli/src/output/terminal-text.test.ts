@@ -26,7 +26,8 @@ describe('terminalText', () => {
 
   it('escapes C0 controls, DEL and C1 controls visibly', () => {
     expect(terminalText('red\x1b[31mtext')).toBe('red\\x1b[31mtext');
-    expect(terminalText('a\nb\tc\rd\x00e')).toBe('a\\x0ab\\x09c\\x0dd\\x00e');
+    // Newlines and tabs stay (multi-line messages); a table cell escapes them (see table.ts).
+    expect(terminalText('a\nb\tc\rd\x00e')).toBe('a\nb\tc\\x0dd\\x00e');
     expect(terminalText('del\x7f')).toBe('del\\x7f');
     expect(terminalText('csi\u009b2J')).toBe('csi\\x9b2J');
   });
