@@ -13,11 +13,15 @@ const estate = createEstate(smallEstate);
 const policyId = estate.policies()[0]?.id ?? '';
 const at = (day: number) => `2024-04-${String(day).padStart(2, '0')}T06:00:12Z`;
 
-/** Fields that differ by format only because one layout carries more (XML has technology IDs, comments). */
+/**
+ * Fields that differ by format only because one layout carries more (XML has technology IDs,
+ * comments; a CSV evidence cell is kept raw as `evidence.text` beside its split).
+ */
 function comparable(violation: Violation) {
-  const { raw: _raw, technologyId: _technologyId, exception, ...rest } = violation;
+  const { raw: _raw, technologyId: _technologyId, exception, evidence, ...rest } = violation;
   const { comments: _comments, ...exceptionRest } = exception ?? {};
-  return { ...rest, exception: exception ? exceptionRest : null };
+  const { text: _text, ...evidenceRest } = (evidence ?? {}) as Record<string, unknown>;
+  return { ...rest, exception: exception ? exceptionRest : null, evidence: evidence ? evidenceRest : null };
 }
 
 describe('choosing the report', () => {

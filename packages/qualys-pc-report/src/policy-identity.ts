@@ -1,0 +1,76 @@
+import { type Logger, PermissionError } from '@posturesync/core';
+import type { ClassicApi } from './classic-api.ts';
+import { policyIdForTitle, shownTitle } from './policy-by-title.ts';
+import { fetchPolicyList, type PolicyListEntry } from './policy-list.ts';
+
+export interface PolicyIdentityOptions {
+  /** `policyId` from the connector configuration: wins over everything. */
+  configuredPolicyId: string | null;
+  /** The policy a launched report was launched for. */
+  launchedPolicyId: string | null;
+  logger: Pick<Logger, 'info' | 'warn'>;
+  signal?: AbortSignal;
+}
+
+/**
+ * Which policy a report covers. Real Policy Report CSVs name it by title only (no ID column),
+ * so, in order: the configured `policyId`; the launch's policy ID for a report posturesync
+ * launched; an ID the file carries (older layouts, XML); else the SUMMARY title, looked up in
+ * the compliance policy list, fetched at most once per sync through the connector's client.
+ */
+export class PolicyIdentity {
+  readonly #api: ClassicApi;
+  readonly #options: PolicyIdentityOptions;
+  #list: PolicyListEntry[] | null = null;
+
+  constructor(api: ClassicApi, options: PolicyIdentityOptions) {
+    this.#api = api;
+    this.#options = options;
+  }
+
+  /** The ID known without reading the file, for results of a report without SUMMARY. */
+  get knownPolicyId(): string | null {
+    return this.#options.configuredPolicyId ?? this.#options.launchedPolicyId;
+  }
+
+  /** The policy ID of one SUMMARY row; null only when it names neither an ID nor a title. */
+  async resolve(fields: { policyId: string | null; title: string | null }): Promise<string | null> {
+    const known = this.knownPolicyId;
+    if (known) {
+      if (fields.policyId && fields.policyId !== known) {
+        this.#options.logger.warn(
+          `The policy report names policy ${fields.policyId} but policy ${known} is configured; its findings are stored under ${known}.`,
+          { reportPolicyId: fields.policyId, policyId: known },
+        );
+      }
+      return known;
+    }
+    if (fields.policyId) return fields.policyId;
+    if (!fields.title) return null;
+    const id = policyIdForTitle(await this.#policies(), fields.title);
+    this.#options.logger.info(
+      `Policy ${shownTitle(fields.title)} is policy ${id} in the Qualys policy list`,
+      {
+        policyId: id,
+      },
+    );
+    return id;
+  }
+
+  /** Cached on success only, so a failed lookup is tried again by the next report attempt. */
+  async #policies(): Promise<PolicyListEntry[]> {
+    if (this.#list) return this.#list;
+    try {
+      this.#list = await fetchPolicyList(this.#api, this.#options.signal);
+    } catch (error) {
+      if (error instanceof PermissionError) {
+        throw new PermissionError(
+          `${error.message} The report names its policy by title only, so posturesync looks its ID up in the compliance policy list; set policyId in the connector configuration to skip the lookup.`,
+          { cause: error, details: error.details },
+        );
+      }
+      throw error;
+    }
+    return this.#list;
+  }
+}
