@@ -348,4 +348,29 @@ describe('issue 11: real-layout Policy Report CSV', () => {
       await connector.close();
     }
   });
+
+  it('check() says CSV is the confirmed format and XML the best guess, and that titles resolve', async () => {
+    server = await startFixtureServer({ reports: [{ ...report('909', 'header-only.csv'), type: 'Policy' }] });
+    const { connector } = harness(server);
+    try {
+      const details = (await connector.check()).details;
+      expect(details).toContain(
+        'compliance policy list readable (7 policies): report policy titles are resolved to IDs through it',
+      );
+      expect(details.at(-1)).toBe(
+        'report formats: CSV is the confirmed layout (known from real Qualys exports); XML is a best guess (no public sample or DTD exists), so prefer output format CSV',
+      );
+    } finally {
+      await connector.close();
+    }
+    const configured = harness(server, { policyId: '2400001' });
+    try {
+      expect((await configured.connector.check()).details).toContain(
+        'policy ID 2400001 configured: report policy titles are not looked up',
+      );
+      expect(server.requests.get('/api/2.0/fo/compliance/policy/ list')).toBe(1);
+    } finally {
+      await configured.connector.close();
+    }
+  });
 });
