@@ -67,6 +67,11 @@ export interface ReportTemplateOptions {
    * Default false: the header of the real exported file.
    */
   extendedColumns?: boolean;
+  /**
+   * Real layout only: the `ASSET TAGS` section (marker only: its content is unseen). Default
+   * true; the real exported file's template left it out.
+   */
+  assetTags?: boolean;
 }
 
 export interface SimReportSpec {

@@ -303,6 +303,7 @@ export function classicHandlers(runtime: SimulatorRuntime): RequestHandler[] {
         exceptions: true,
         header: parameters.get('hide_header') !== '1',
         extendedColumns: false,
+        assetTags: true,
       },
       templateId: parameters.get('template_id') ?? '',
       layout: runtime.reportDefaults.layout,

@@ -5,7 +5,7 @@ import { formatEvidenceBannerText } from './evidence-banner-text.ts';
 import { formatCauseOfFailureText } from './evidence-text.ts';
 import type { PolicyReportGenerateOptions } from './policy-report-options.ts';
 import { reportLocalDate } from './report-local-date.ts';
-import { computeReportStatistics, percent } from './report-statistics.ts';
+import { computeReportStatistics } from './report-statistics.ts';
 
 /**
  * The real Policy Report CSV layout, transcribed from `spec/policy-report-csv-real.md` (a real
@@ -18,6 +18,7 @@ export const policyReportCsvSections = {
   hostStatistics: 'Host Statistics (Percentage of Controls Passed per Host)',
   assetTags: 'ASSET TAGS',
   results: 'RESULTS',
+  emptyReportReason: 'Possible reason for empty report',
 } as const;
 
 /** SUMMARY header of the real file: no policy ID column, the policy is named by title only. */
@@ -109,8 +110,13 @@ const resultColumns: ReadonlyArray<{
   { header: 'Rationale', group: 'always', value: ({ result }) => result.control.rationale },
   { header: 'Status', group: 'always', value: ({ result }) => result.status },
   { header: 'Remediation', group: 'always', value: ({ result }) => result.control.remediation },
-  // Unconfirmed: the real file has no result rows, so the Deprecated cell's values are unseen.
-  { header: 'Deprecated', group: 'always', value: ({ result }) => (result.control.deprecated ? '1' : '0') },
+  // Unconfirmed: the real file has no result rows, so the Deprecated values are unseen; Yes/No
+  // as in the real `PC Agent IPs` flag (and the hand-written fixtures).
+  {
+    header: 'Deprecated',
+    group: 'always',
+    value: ({ result }) => (result.control.deprecated ? 'Yes' : 'No'),
+  },
   {
     header: 'Evidence',
     group: 'evidence',
@@ -221,8 +227,9 @@ function assetTagRule(policy: SimPolicy): string {
 
 /**
  * Streams a Policy Report CSV in the real layout: rows 1-3 (title and date; the 7-cell company
- * row; user name, login and role), then SUMMARY, Host Statistics, ASSET TAGS and RESULTS with
- * no blank rows between them. One policy per report, as real reports have.
+ * row; user name, login and role), then SUMMARY, Host Statistics, ASSET TAGS (unless the template
+ * leaves it out) and RESULTS with no blank rows between them, plus `Possible reason for empty
+ * report` when RESULTS has no rows. One policy per report, as real reports have.
  *
  * The SUMMARY counts (`Assets`, `Control Instances`, `Passed`, `Failures`, `Error`, exceptions)
  * are those of the RESULTS rows the file contains; Host Statistics gives each host's
@@ -298,8 +305,8 @@ export async function* generateRealPolicyReportCsv(
       host.netBios ?? '',
       host.os,
       date(host.complianceLastScanDate),
-      // Whole percentages in the real file (`100% (1 of 1)`); fractions here are an assumption.
-      `${percent(passed, hostTotal)}% (${passed} of ${hostTotal})`,
+      // `100% (1 of 1)` in the real file; rounding other shares to whole percent is an assumption.
+      `${hostTotal === 0 ? 0 : Math.round((passed / hostTotal) * 100)}% (${passed} of ${hostTotal})`,
       host.qgHostid,
       host.hostId,
     ]);
@@ -309,13 +316,21 @@ export async function* generateRealPolicyReportCsv(
     }
   }
 
-  // The ASSET TAGS marker is known from a tool that splits real reports; what follows it has
-  // never been seen. The simulator writes the marker alone, so nothing invented reaches a parser.
-  buffer += plainRow([policyReportCsvSections.assetTags]);
+  // The ASSET TAGS marker is known from a tool that splits real reports, and the real exported
+  // file has none (its template left it out: `include.assetTags: false`). What follows the
+  // marker has never been seen, so the simulator keeps the section minimal: the marker alone,
+  // and nothing invented reaches a parser.
+  if (report.include.assetTags) buffer += plainRow([policyReportCsvSections.assetTags]);
 
   buffer += plainRow([policyReportCsvSections.results]);
   const columns = resultColumns.filter((column) => keepsColumn(column.group, report.include));
   buffer += plainRow(columns.map((column) => column.header));
+  if (stats.instances === 0) {
+    // An empty report may carry this section (a tool splitting real reports keys on the marker).
+    // Its content is unseen: one quoted sentence is the simulator's assumption.
+    buffer += plainRow([policyReportCsvSections.emptyReportReason]);
+    buffer += realCsvRow(['No host in the scope of this report has been evaluated against the policy.']);
+  }
   let first = true;
   const context: RowContext = { result: undefined as unknown as SimResult, date, malformed: false };
   for (const hostId of hostIds) {

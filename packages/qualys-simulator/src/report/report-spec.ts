@@ -79,6 +79,7 @@ export function resolveReportSpec(
       exceptions: spec.include?.exceptions ?? true,
       header: spec.include?.header ?? true,
       extendedColumns: spec.include?.extendedColumns ?? false,
+      assetTags: spec.include?.assetTags ?? true,
     },
     templateId: spec.templateId ?? '1234567',
     layout: spec.layout ?? defaults.layout ?? 'real',
