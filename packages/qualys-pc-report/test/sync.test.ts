@@ -71,7 +71,13 @@ function reportConfig(url: string): QualysPcReportConfig {
 async function restart(estate: typeof bigger, reports: Parameters<typeof startQualysSimulator>[0]) {
   const port = Number(new URL(simulator?.url ?? '').port);
   await simulator?.close();
-  simulator = await startQualysSimulator({ estate, classicRateLimit: false, port, ...reports });
+  simulator = await startQualysSimulator({
+    estate,
+    classicRateLimit: false,
+    port,
+    reportLayout: 'legacy', // until issue 11 connector lands
+    ...reports,
+  });
 }
 
 function violationRows(instance: string) {
@@ -93,6 +99,7 @@ describe('syncing reports into the store', () => {
     simulator = await startQualysSimulator({
       estate: bigger,
       classicRateLimit: false,
+      reportLayout: 'legacy', // until issue 11 connector lands
       reports: [{ id: '200', title: 'PC-Weekly 1', policyId, launchDatetime: '2024-04-20T06:00:12Z' }],
     });
     const config = reportConfig(simulator.url);
