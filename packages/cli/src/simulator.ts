@@ -26,8 +26,5 @@ export function startDemoSimulator(estate: DemoEstate): Promise<RunningSimulator
     credentials: { ...demoCredentials },
     pcrsRateLimit: false,
     classicRateLimit: false,
-    // The demo's Policy Reports keep the simulator's older CSV layout until the qualys-pc-report
-    // connector reads the real one (issue 11); otherwise the demo would store no findings.
-    reportLayout: 'legacy', // until issue 11 connector lands
   });
 }

@@ -73,7 +73,6 @@ describe('sync against a running simulator with a config naming each connector',
       estate: { seed: 3, hosts: 6, policies: 2, controlsPerPolicy: 4 },
       pcrsRateLimit: false,
       classicRateLimit: false,
-      reportLayout: 'legacy', // until issue 11 connector lands
     });
   });
   afterAll(async () => simulator.close());

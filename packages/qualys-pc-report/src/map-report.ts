@@ -28,7 +28,10 @@ export interface ReportMapperOptions {
   network: string;
   /** Named in reject positions, e.g. `report 123 line 17`. */
   reportId: string;
-  /** Used when the report names no policy (e.g. a CSV without its SUMMARY): the launched policy. */
+  /**
+   * The policy the report is known to cover (configured, launched, or its SUMMARY title looked
+   * up), for a SUMMARY row without an ID (every real CSV) and for results of a file without SUMMARY.
+   */
   fallbackPolicyId?: string | null;
 }
 
@@ -297,7 +300,8 @@ export class ReportMapper {
     >,
     position: ReportPosition,
   ) {
-    const { policyId } = fields;
+    // The ID resolved for the report (configured, launched or looked up by title) when the row has none.
+    const policyId = fields.policyId ?? this.#options.fallbackPolicyId ?? null;
     if (!policyId) {
       this.#pending.rejects.push({
         entity: 'policies',

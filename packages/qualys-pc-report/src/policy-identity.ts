@@ -1,4 +1,4 @@
-import { type Logger, PermissionError } from '@posturesync/core';
+import { CancelledError, type Logger, PermissionError } from '@posturesync/core';
 import type { ClassicApi } from './classic-api.ts';
 import { policyIdForTitle, shownTitle } from './policy-by-title.ts';
 import { fetchPolicyList, type PolicyListEntry } from './policy-list.ts';
@@ -17,11 +17,17 @@ export interface PolicyIdentityOptions {
  * so, in order: the configured `policyId`; the launch's policy ID for a report posturesync
  * launched; an ID the file carries (older layouts, XML); else the SUMMARY title, looked up in
  * the compliance policy list, fetched at most once per sync through the connector's client.
+ *
+ * The list is fetched by `prepare()` before the report is downloaded, not when SUMMARY is read:
+ * the client sends one call at a time and an open report body holds that slot until it ends,
+ * so a lookup in the middle of the report would wait for itself.
  */
 export class PolicyIdentity {
   readonly #api: ClassicApi;
   readonly #options: PolicyIdentityOptions;
   #list: PolicyListEntry[] | null = null;
+  /** Why `prepare()` could not fetch the list; raised only if a title has to be looked up. */
+  #failure: unknown = null;
 
   constructor(api: ClassicApi, options: PolicyIdentityOptions) {
     this.#api = api;
@@ -31,6 +37,22 @@ export class PolicyIdentity {
   /** The ID known without reading the file, for results of a report without SUMMARY. */
   get knownPolicyId(): string | null {
     return this.#options.configuredPolicyId ?? this.#options.launchedPolicyId;
+  }
+
+  /**
+   * Fetches the policy list unless an ID is known without the file. A failure is kept, not
+   * raised: a report that carries its policy ID does not need the list. Called before each
+   * report attempt; after a success it does nothing.
+   */
+  async prepare(): Promise<void> {
+    if (this.knownPolicyId || this.#list) return;
+    this.#failure = null;
+    try {
+      this.#list = await fetchPolicyList(this.#api, this.#options.signal);
+    } catch (error) {
+      if (error instanceof CancelledError) throw error;
+      this.#failure = error;
+    }
   }
 
   /** The policy ID of one SUMMARY row; null only when it names neither an ID nor a title. */
@@ -57,20 +79,17 @@ export class PolicyIdentity {
     return id;
   }
 
-  /** Cached on success only, so a failed lookup is tried again by the next report attempt. */
+  /** The list `prepare()` fetched, or its failure (a permission problem with what to do about it). */
   async #policies(): Promise<PolicyListEntry[]> {
+    if (!this.#list && this.#failure === null) await this.prepare();
     if (this.#list) return this.#list;
-    try {
-      this.#list = await fetchPolicyList(this.#api, this.#options.signal);
-    } catch (error) {
-      if (error instanceof PermissionError) {
-        throw new PermissionError(
-          `${error.message} The report names its policy by title only, so posturesync looks its ID up in the compliance policy list; set policyId in the connector configuration to skip the lookup.`,
-          { cause: error, details: error.details },
-        );
-      }
-      throw error;
+    const error = this.#failure;
+    if (error instanceof PermissionError) {
+      throw new PermissionError(
+        `${error.message} The report names its policy by title only, so posturesync looks its ID up in the compliance policy list; set policyId in the connector configuration to skip the lookup.`,
+        { cause: error, details: error.details },
+      );
     }
-    return this.#list;
+    throw error;
   }
 }

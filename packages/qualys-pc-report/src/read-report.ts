@@ -188,6 +188,8 @@ async function* importReport(
     attempts = number;
     lastPosition = null;
     reported.nextAttempt();
+    // Before the report body holds the client's one connection slot (see PolicyIdentity).
+    await identity.prepare();
     const opened = await openReport(api, report.id, config.format, context.signal);
     try {
       const mapper = new ReportMapper({

@@ -32,7 +32,6 @@ export function startSimulator(options: StartSimulatorOptions = {}): Promise<Run
     estate: smallEstate,
     classicRateLimit: false,
     reportLaunchDelayMs: 50,
-    reportLayout: 'legacy', // until issue 11 connector lands
     ...options,
   });
 }
