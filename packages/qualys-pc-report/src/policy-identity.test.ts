@@ -25,7 +25,7 @@ describe('PolicyIdentity', () => {
     expect(resolver.knownPolicyId).toBe('10');
     expect(await resolver.resolve({ policyId: '30', title: 'T' })).toBe('10');
     expect(warnings).toEqual([
-      'The policy report names policy 30 but policy 10 is configured; its findings are stored under 10.',
+      'The policy report names policy "30" but policy 10 is configured; its findings are stored under 10.',
     ]);
   });
 

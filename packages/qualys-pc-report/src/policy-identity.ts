@@ -61,7 +61,7 @@ export class PolicyIdentity {
     if (known) {
       if (fields.policyId && fields.policyId !== known) {
         this.#options.logger.warn(
-          `The policy report names policy ${fields.policyId} but policy ${known} is configured; its findings are stored under ${known}.`,
+          `The policy report names policy ${shownTitle(fields.policyId)} but policy ${known} is configured; its findings are stored under ${known}.`,
           { reportPolicyId: fields.policyId, policyId: known },
         );
       }
