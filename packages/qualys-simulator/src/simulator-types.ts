@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'msw';
-import type { Estate, EstateOptions } from './estate/types.ts';
+import type { Estate, EstateOptions, SimStatus } from './estate/types.ts';
 import type { ReportTimeZone } from './report/report-local-date.ts';
 
 export type FaultEndpoint =
@@ -72,6 +72,12 @@ export interface ReportTemplateOptions {
    * true; the real exported file's template left it out.
    */
   assetTags?: boolean;
+  /**
+   * Real layout only: the statuses whose results RESULTS shows (a template's status filter).
+   * Default 'all': RESULTS then equals PCRS postureInfo for the policy. SUMMARY counts follow the
+   * rows shown; Host Statistics still counts every result, as in the real file.
+   */
+  statuses?: 'all' | SimStatus[];
 }
 
 export interface SimReportSpec {

@@ -304,6 +304,7 @@ export function classicHandlers(runtime: SimulatorRuntime): RequestHandler[] {
         header: parameters.get('hide_header') !== '1',
         extendedColumns: false,
         assetTags: true,
+        statuses: 'all',
       },
       templateId: parameters.get('template_id') ?? '',
       layout: runtime.reportDefaults.layout,

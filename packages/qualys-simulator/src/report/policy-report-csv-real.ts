@@ -229,22 +229,26 @@ function assetTagRule(policy: SimPolicy): string {
  * Streams a Policy Report CSV in the real layout: rows 1-3 (title and date; the 7-cell company
  * row; user name, login and role), then SUMMARY, Host Statistics, ASSET TAGS (unless the template
  * leaves it out) and RESULTS with no blank rows between them, plus `Possible reason for empty
- * report` when RESULTS has no rows. One policy per report, as real reports have.
+ * report` when the policy has no hosts. One policy per report, as real reports have.
  *
  * The SUMMARY counts (`Assets`, `Control Instances`, `Passed`, `Failures`, `Error`, exceptions)
  * are those of the RESULTS rows the file contains; Host Statistics gives each host's
- * `P% (passed of total)`. Results are generated as they are written (one counting pass first,
- * keeping only counters), so a multi-GB report needs no more memory than a small one, and they
- * are exactly the estate's results for the policy: the same host x control x instance statuses
- * and host identities PCRS `postureInfo` serves.
+ * `P% (passed of total)` over all its results, whatever the template shows (as in the real file,
+ * which lists a host at `100% (1 of 1)` with no result rows). Results are generated as they are
+ * written (one counting pass first, keeping only counters), so a multi-GB report needs no more
+ * memory than a small one, and with `include.statuses` at its default they are exactly the
+ * estate's results for the policy: the same host x control x instance statuses and host
+ * identities PCRS `postureInfo` serves.
  */
 export async function* generateRealPolicyReportCsv(
   estate: Estate,
   report: SimReport,
   options: PolicyReportGenerateOptions = {},
 ): AsyncGenerator<string> {
-  const stats = computeReportStatistics(estate, report.policyId);
+  const shownStatuses = report.include.statuses === 'all' ? undefined : new Set(report.include.statuses);
+  const stats = computeReportStatistics(estate, report.policyId, shownStatuses);
   if (!stats) return;
+  const { shown } = stats;
   const { policy, hostIds } = stats;
   const chunkSize = options.chunkSize ?? 65_536;
   const zone = report.userTimeZone;
@@ -266,8 +270,6 @@ export async function* generateRealPolicyReportCsv(
     buffer += realCsvRow([reportUser.fullName, report.userLogin, reportUser.role]);
   }
 
-  let assets = 0;
-  for (const hostTotal of stats.hostTotal) if (hostTotal > 0) assets++;
   buffer += plainRow([policyReportCsvSections.summary]);
   buffer += plainRow(policyReportCsvSummaryColumns);
   buffer += realCsvRow([
@@ -282,13 +284,13 @@ export async function* generateRealPolicyReportCsv(
     // Unconfirmed separator: the real file's policy has one technology.
     stats.technologies.join(', '),
     policy.controls.length,
-    assets,
-    stats.instances,
-    stats.passed,
-    stats.failed,
-    stats.error,
-    stats.approvedExceptions,
-    stats.pendingExceptions,
+    shown.assets,
+    shown.instances,
+    shown.passed,
+    shown.failed,
+    shown.error,
+    shown.approvedExceptions,
+    shown.pendingExceptions,
   ]);
 
   buffer += plainRow([policyReportCsvSections.hostStatistics]);
@@ -325,9 +327,11 @@ export async function* generateRealPolicyReportCsv(
   buffer += plainRow([policyReportCsvSections.results]);
   const columns = resultColumns.filter((column) => keepsColumn(column.group, report.include));
   buffer += plainRow(columns.map((column) => column.header));
-  if (stats.instances === 0) {
+  if (hostIds.length === 0) {
     // An empty report may carry this section (a tool splitting real reports keys on the marker).
-    // Its content is unseen: one quoted sentence is the simulator's assumption.
+    // Its content and position are unseen: one quoted sentence after the RESULTS header is the
+    // simulator's assumption. Only a report without hosts gets it: the real exported file lists
+    // a host and no result rows, and has no such section.
     buffer += plainRow([policyReportCsvSections.emptyReportReason]);
     buffer += realCsvRow(['No host in the scope of this report has been evaluated against the policy.']);
   }
@@ -335,6 +339,7 @@ export async function* generateRealPolicyReportCsv(
   const context: RowContext = { result: undefined as unknown as SimResult, date, malformed: false };
   for (const hostId of hostIds) {
     for (const result of estate.resultsForHost(report.policyId, hostId)) {
+      if (shownStatuses && !shownStatuses.has(result.status)) continue;
       if (first && options.fault === 'malformed') {
         // An unterminated quoted cell: the rest of the file cannot be parsed.
         buffer += `"${result.host.ip}","broken cell\r\n`;

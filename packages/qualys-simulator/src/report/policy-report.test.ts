@@ -61,6 +61,49 @@ describe('policy report generators', () => {
     expect(headers.at(-1)).toBe('Previous Status');
   });
 
+  it('issue 11: a status filter shows fewer RESULTS rows; SUMMARY follows them, Host Statistics does not', async () => {
+    const lines = (csv: string) => csv.split('\r\n');
+    const section = (csv: string, marker: string, next: string) => {
+      const all = lines(csv);
+      return all.slice(all.indexOf(marker) + 2, all.indexOf(next));
+    };
+    const full = await collect(generatePolicyReportCsv(estate, { title: 't', policyId }));
+    const failedOnly = await collect(
+      generatePolicyReportCsv(estate, { title: 't', policyId, include: { statuses: ['Failed'] } }),
+    );
+    const failedResults = [...estate.hostIdsForPolicy(policyId)].flatMap((hostId) =>
+      [...estate.resultsForHost(policyId, hostId)].filter((result) => result.status === 'Failed'),
+    );
+    const resultRows = lines(failedOnly).filter((line) => line.startsWith('"10.') || line.startsWith('"52.'));
+    const hostStatisticsMarker = 'Host Statistics (Percentage of Controls Passed per Host)';
+    expect(section(failedOnly, hostStatisticsMarker, 'ASSET TAGS')).toEqual(
+      section(full, hostStatisticsMarker, 'ASSET TAGS'),
+    );
+    expect(resultRows.length - section(full, hostStatisticsMarker, 'ASSET TAGS').length).toBe(
+      failedResults.length,
+    );
+    const summary = section(failedOnly, 'SUMMARY', hostStatisticsMarker)
+      .join('\n')
+      .match(/"(\d+)"/g)!
+      .map((cell) => cell.replaceAll('"', ''));
+    // Controls, Assets, Control Instances, Passed, Failures, Error, Approved, Pending.
+    const hosts = new Set(failedResults.map((result) => result.host.hostId)).size;
+    expect(summary.slice(-8, -2)).toEqual([
+      String(estate.policy(policyId)!.controls.length),
+      String(hosts),
+      String(failedResults.length),
+      '0',
+      String(failedResults.length),
+      '0',
+    ]);
+
+    const none = await collect(
+      generatePolicyReportCsv(estate, { title: 't', policyId, include: { statuses: [] } }),
+    );
+    expect(lines(none).at(-2)).toMatch(/^Host IP,/);
+    expect(none).not.toContain('Possible reason for empty report');
+  });
+
   it('issue 3: legacy template options drop the criticality, evidence and exception columns', async () => {
     const csv = await collect(
       generatePolicyReportCsv(estate, {

@@ -80,6 +80,7 @@ export function resolveReportSpec(
       header: spec.include?.header ?? true,
       extendedColumns: spec.include?.extendedColumns ?? false,
       assetTags: spec.include?.assetTags ?? true,
+      statuses: spec.include?.statuses ?? 'all',
     },
     templateId: spec.templateId ?? '1234567',
     layout: spec.layout ?? defaults.layout ?? 'real',
