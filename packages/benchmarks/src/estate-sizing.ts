@@ -53,8 +53,7 @@ export async function estateForReportBytes(
 ): Promise<SizedEstate> {
   const hosts = 200;
   const estate = createEstate({ ...shape, hosts });
-  // The layout the benchmark's simulator serves (simulator-process.ts).
-  const spec = { title: 'Sizing probe', format, layout: 'legacy' as const }; // until issue 11 connector lands
+  const spec = { title: 'Sizing probe', format };
   const chunks =
     format === 'xml' ? generatePolicyReportXml(estate, spec) : generatePolicyReportCsv(estate, spec);
   let size = 0;

@@ -51,7 +51,6 @@ async function main(input: SimulatorProcessInput): Promise<void> {
     estate,
     pcrsRateLimit: input.pcrsRateLimit,
     classicRateLimit: false,
-    reportLayout: 'legacy', // until issue 11 connector lands
     reports: input.reports,
   });
   const proxy = await startRecordingProxy({ upstream: simulator.url, directory: input.directory });

@@ -87,7 +87,6 @@ function simulatorOptions(
     credentials: { ...suiteCredentials },
     pcrsRateLimit: false,
     classicRateLimit: false,
-    reportLayout: 'legacy', // until issue 11 connector lands
     ...(kind === 'qualys-pc-report' ? { reports: reportsWithNewerOne(estate, variant) } : {}),
   };
 }
@@ -172,7 +171,6 @@ export class InProcessFaultSuite {
       credentials: { ...suiteCredentials },
       pcrsRateLimit: false,
       classicRateLimit: false,
-      reportLayout: 'legacy', // until issue 11 connector lands
     });
     const store = Store.open(path);
     try {

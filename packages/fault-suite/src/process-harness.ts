@@ -75,7 +75,6 @@ export class ProcessFaultSuite {
       credentials: { ...suiteCredentials },
       pcrsRateLimit: false,
       classicRateLimit: false,
-      reportLayout: 'legacy', // until issue 11 connector lands
     });
     const estate = changedEstate({ rescan: 'all' });
     this.#simulator = await startQualysSimulator({
@@ -83,7 +82,6 @@ export class ProcessFaultSuite {
       credentials: { ...suiteCredentials },
       pcrsRateLimit: false,
       classicRateLimit: false,
-      reportLayout: 'legacy', // until issue 11 connector lands
       reports: reportsWithNewerOne(estate, 'csv'),
       latencyMs: processLatencyMs,
     });
