@@ -8,11 +8,11 @@ import {
   severityFromCriticality,
   splitIpAddresses,
   statusCategoryOf,
-  toIsoUtc,
   type Violation,
   type ViolationDefinition,
 } from '@posturesync/core';
 import { parseCauseOfFailure, parseEvidence } from './evidence.ts';
+import { reportDate } from './report-date.ts';
 import {
   describePosition,
   type FieldValues,
@@ -281,7 +281,7 @@ export class ReportMapper {
   }
 
   #date(value: string | null): string | null {
-    const iso = toIsoUtc(value);
+    const iso = reportDate(value);
     if (iso === undefined) throw new UnparsableDate(String(value));
     return iso;
   }
@@ -328,8 +328,8 @@ export class ReportMapper {
       locked: parseBoolean(fields.locked),
       createdBy: null,
       createdDate: null,
-      modifiedDate: toIsoUtc(fields.modifiedDate) ?? null,
-      lastEvaluated: toIsoUtc(fields.lastEvaluated) ?? null,
+      modifiedDate: reportDate(fields.modifiedDate) ?? null,
+      lastEvaluated: reportDate(fields.lastEvaluated) ?? null,
       raw: { ...fields },
     });
   }
@@ -589,7 +589,7 @@ export class ReportMapper {
               expected,
               actual,
               extended,
-              ...(lastUpdated ? { actualLastUpdated: toIsoUtc(lastUpdated) ?? lastUpdated } : {}),
+              ...(lastUpdated ? { actualLastUpdated: reportDate(lastUpdated) ?? lastUpdated } : {}),
               ...(fields.evidence ? { text: fields.evidence } : {}),
             }
           : fields.evidence
@@ -614,11 +614,11 @@ export class ReportMapper {
     const exception = {
       assignee: fields.exceptionAssignee,
       status: fields.exceptionStatus,
-      endDate: toIsoUtc(fields.exceptionEndDate) ?? fields.exceptionEndDate,
+      endDate: reportDate(fields.exceptionEndDate) ?? fields.exceptionEndDate,
       creator: fields.exceptionCreator,
-      createdDate: toIsoUtc(fields.exceptionCreatedDate) ?? fields.exceptionCreatedDate,
+      createdDate: reportDate(fields.exceptionCreatedDate) ?? fields.exceptionCreatedDate,
       modifier: fields.exceptionModifier,
-      modifiedDate: toIsoUtc(fields.exceptionModifiedDate) ?? fields.exceptionModifiedDate,
+      modifiedDate: reportDate(fields.exceptionModifiedDate) ?? fields.exceptionModifiedDate,
       comments: fields.exceptionComments,
     };
     return Object.values(exception).some((value) => value !== null) ? exception : null;
