@@ -15,6 +15,7 @@ describe('policyIdForTitle', () => {
     expect(policyIdForTitle(entries, 'CIS Windows')).toBe('1');
     expect(policyIdForTitle(entries, ' CIS Windows\t(draft) ')).toBe('2');
     expect(policyIdForTitle(entries, 'cis windows')).toBe('5');
+    expect(policyIdForTitle([...entries, { id: '1', title: 'CIS Windows' }], 'CIS Windows')).toBe('1');
   });
 
   it('refuses two policies with one title, naming both', () => {

@@ -27,7 +27,12 @@ function listing(entries: readonly PolicyListEntry[]): string {
  */
 export function policyIdForTitle(entries: readonly PolicyListEntry[], title: string): string {
   const wanted = comparable(title);
-  const matches = entries.filter((entry) => comparable(entry.title) === wanted);
+  // A policy listed twice is still one policy.
+  const matches = [
+    ...new Map(
+      entries.filter((entry) => comparable(entry.title) === wanted).map((entry) => [entry.id, entry]),
+    ).values(),
+  ];
   const [only] = matches;
   if (only && matches.length === 1) return only.id;
   const advice = 'Set policyId in the connector configuration to the ID of the policy this report covers.';
