@@ -72,6 +72,11 @@ export const qualysPcReportConfigSchema = z
       .enum(['session', 'basic'])
       .default('session')
       .describe('session: log in once and out at the end; basic: send the credentials with every call.'),
+    policyId: idSchema
+      .optional()
+      .describe(
+        'ID of the compliance policy the reports cover. Real Policy Report CSVs name their policy by title only; without this option the title is looked up in the Qualys compliance policy list once per sync.',
+      ),
     launch: launchSchema.optional(),
     closeMissingFindings: z
       .boolean()
@@ -145,6 +150,13 @@ export const qualysPcReportConfigSchema = z
     const urlProblem =
       config.apiUrl === undefined ? null : baseUrlProblem(config.apiUrl, 'apiUrl', config.allowInsecureHttp);
     if (urlProblem) context.addIssue({ code: 'custom', path: ['apiUrl'], message: urlProblem });
+    if (config.policyId && config.launch && config.policyId !== config.launch.policyId) {
+      context.addIssue({
+        code: 'custom',
+        path: ['policyId'],
+        message: `policyId ${config.policyId} differs from launch.policyId ${config.launch.policyId}; give one policy`,
+      });
+    }
   });
 
 export type QualysPcReportConfig = z.infer<typeof qualysPcReportConfigSchema>;

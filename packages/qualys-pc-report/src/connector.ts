@@ -89,6 +89,7 @@ export function createQualysPcReportConnector(
         titlePrefix: config.titlePrefix,
         mode: config.auth,
         apiUrl: baseUrl,
+        policyId: config.policyId ?? config.launch?.policyId ?? null,
         signal: context.signal,
       }),
     read: (request) =>

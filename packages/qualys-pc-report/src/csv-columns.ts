@@ -1,19 +1,55 @@
 import type { ControlField, HostField, PolicyField, ResultField } from './report-records.ts';
 
 /**
- * Header texts each CSV column is known or expected under, compared after lower-casing and
- * dropping everything but letters and digits ("Control ID" = "control_id" = "CONTROLID").
- * Qualys never published the exact header cells (wire-formats B.5), hence several aliases
- * each; the column order of the field lists is the positional fallback.
+ * Every spelling of the Policy Report CSV in one place: section markers and header cells.
+ *
+ * The real spellings come from a real export and parsers of real reports
+ * (spec/policy-report-csv-real.md) and are all matched below. Older guesses (wire-formats B.5,
+ * the simulator's former layout) stay as aliases so such files keep parsing. Header cells are
+ * compared after lower-casing and dropping everything but letters and digits ("Control ID" =
+ * "control_id" = "CONTROLID"); the column order of the field lists is the positional fallback.
  */
 type Aliases<K extends string> = { [P in K]: readonly string[] };
 
+export type CsvSection = 'summary' | 'controls' | 'hosts' | 'assetTags' | 'results' | 'emptyReason';
+
+/**
+ * Section markers, compared upper-cased and trimmed (csv-parse has already removed any quotes:
+ * real files write them bare, one parser matches `"RESULTS"` quoted). `exact` must be the whole
+ * cell; `prefix` may be followed by a count or a description, e.g. `Host Statistics (Percentage
+ * of Controls Passed per Host)` [real file] or `Host Statistics (3 hosts)` [older guess].
+ */
+export const csvSectionMarkers: ReadonlyArray<{ section: CsvSection; exact?: string; prefix?: string }> = [
+  { section: 'summary', exact: 'SUMMARY' },
+  { section: 'controls', prefix: 'CONTROL STATISTICS' },
+  { section: 'hosts', prefix: 'HOST STATISTICS' },
+  // `ASSET TAGS` in real reports; one script matches `ASSET TAG`.
+  { section: 'assetTags', exact: 'ASSET TAGS' },
+  { section: 'assetTags', exact: 'ASSET TAG' },
+  { section: 'results', exact: 'RESULTS' },
+  { section: 'emptyReason', prefix: 'POSSIBLE REASON FOR EMPTY REPORT' },
+];
+
+/** The section a marker cell starts, or null when the cell is no known marker. */
+export function csvSectionOf(cell: string): CsvSection | null {
+  const text = cell.trim().toUpperCase();
+  for (const marker of csvSectionMarkers) {
+    if (marker.exact !== undefined && text === marker.exact) return marker.section;
+    if (marker.prefix !== undefined && text.startsWith(marker.prefix)) return marker.section;
+  }
+  return null;
+}
+
+/** First cells of a header row the ASSET TAGS section might carry (its layout is not seen). */
+export const assetTagHeaderCells: readonly string[] = ['ip', 'ipaddress', 'hostip'];
+
 export const policyColumnAliases: Aliases<PolicyField> = {
+  // Real reports carry no policy ID (the title is resolved through the policy list); older layouts did.
   policyId: ['policyid', 'id'],
   title: ['policytitle', 'title', 'policy'],
   locked: ['policylocking', 'locking', 'locked', 'policylocked'],
   modifiedDate: ['policymodified', 'modified', 'modifieddate', 'policymodifieddate'],
-  lastEvaluated: ['lastevaluated', 'lastevaluateddate', 'evaluated'],
+  lastEvaluated: ['policylastevaluated', 'lastevaluated', 'lastevaluateddate', 'evaluated'],
   assetGroups: ['assetgroups', 'assetgroup'],
   ips: ['ips', 'ip', 'ipaddresses'],
   assetTags: ['assettags', 'tags'],
@@ -94,7 +130,8 @@ export const resultColumnAliases: Aliases<ResultField> = {
   expectedValue: ['expectedvalue', 'expected', 'expectedvalues'],
   actualValue: ['actualvalue', 'actual', 'actualvalues'],
   extendedEvidence: ['extendedevidence'],
-  exceptionComments: ['exceptioncomments', 'exceptioncomment'],
+  exceptionComments: ['exceptioncommentshistory', 'exceptioncomments', 'exceptioncomment'],
+  osCpe: ['oscpe', 'cpe'],
 };
 
 export function normalizeHeader(text: string): string {

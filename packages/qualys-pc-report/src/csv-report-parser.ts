@@ -3,9 +3,13 @@ import { pipeline } from 'node:stream/promises';
 import { BadResponseError, CancelledError } from '@posturesync/core';
 import { type Options, parse } from 'csv-parse';
 import {
+  assetTagHeaderCells,
   type ColumnMap,
+  type CsvSection,
   controlColumnAliases,
+  csvSectionOf,
   hostColumnAliases,
+  normalizeHeader,
   policyColumnAliases,
   resolveColumns,
   resultColumnAliases,
@@ -23,18 +27,23 @@ import {
   resultFields,
 } from './report-records.ts';
 
-type Section = 'preamble' | 'summary' | 'controls' | 'hosts' | 'assetTags' | 'results';
+/** `unknown`: a section this parser does not know, skipped up to the next known marker. */
+type Section = 'preamble' | CsvSection | 'unknown';
 
-/** A row whose first cell names a section starts it (wire-formats B.5). */
-function sectionOf(firstCell: string): Section | null {
-  const cell = firstCell.trim().toUpperCase();
-  if (cell === 'SUMMARY') return 'summary';
-  if (cell.startsWith('CONTROL STATISTICS')) return 'controls';
-  if (cell.startsWith('HOST STATISTICS')) return 'hosts';
-  if (cell === 'ASSET TAGS') return 'assetTags';
-  if (cell === 'RESULTS') return 'results';
-  return null;
+/** How many cells a row has once trailing empty ones are dropped. */
+function filledWidth(cells: readonly string[]): number {
+  let width = cells.length;
+  while (width > 0 && (cells[width - 1] ?? '').trim() === '') width -= 1;
+  return width;
 }
+
+/** Text from the report for a log line: bounded, control characters escaped. */
+function quoted(text: string, max = 200): string {
+  return JSON.stringify(text.length > max ? `${text.slice(0, max)}…` : text);
+}
+
+/** An IPv4 or IPv6 address, perhaps a list: what the first cell of an ASSET TAGS row holds. */
+const addressLike = /^[0-9a-f.:]+(?:[\s,;]+[0-9a-f.:]+)*$/i;
 
 function pick<K extends string>(cells: readonly string[], fields: readonly K[], columns: ColumnMap<K>) {
   const values = {} as FieldValues<K>;
@@ -168,14 +177,33 @@ export async function* parsePolicyReportCsv(
       const { cells } = row;
       if (cells.every((cell) => cell.trim() === '')) continue;
       const position = { line: row.line, column: null };
-      const next = sectionOf(cells[0] ?? '');
+      const width = filledWidth(cells);
+      // A marker is a row of one cell; a data row never starts with one of these words.
+      const next = width === 1 ? csvSectionOf(cells[0] ?? '') : null;
       if (next) {
         if (!headerEmitted) {
           headerEmitted = true;
           yield { kind: 'header', position: { line: 1, column: null }, fields: { ...header } };
         }
         section = next;
-        awaitingHeader = next !== 'assetTags';
+        awaitingHeader = next !== 'assetTags' && next !== 'emptyReason';
+        continue;
+      }
+      if (section === 'unknown') continue;
+      const lone =
+        width === 1 &&
+        !awaitingHeader &&
+        (section === 'assetTags'
+          ? !addressLike.test((cells[0] ?? '').trim())
+          : section !== 'preamble' && section !== 'emptyReason' && cells.length !== headerWidth);
+      if (lone) {
+        // One lone cell where the section's rows have several: a section this parser does not
+        // know. (A row as wide as the header with only its first cell filled is still data.)
+        options.logger?.debug(
+          `Policy report CSV line ${row.line}: skipping the unknown section ${quoted(cells[0] ?? '')}`,
+          { reportId: options.reportId ?? null, line: row.line },
+        );
+        section = 'unknown';
         continue;
       }
       if (awaitingHeader) {
@@ -208,6 +236,7 @@ export async function* parsePolicyReportCsv(
           } else if (preambleRow === 2) {
             header.userName = cleanValue(cells[0]);
             header.userLogin = cleanValue(cells[1]);
+            header.userRole = cleanValue(cells[2]);
           }
           preambleRow += 1;
           break;
@@ -227,7 +256,21 @@ export async function* parsePolicyReportCsv(
           break;
         case 'assetTags': {
           const ip = cleanValue(cells[0]);
+          // The section's layout is not seen in a real file: tolerate a header row.
+          if (ip && assetTagHeaderCells.includes(normalizeHeader(ip))) break;
           if (ip) yield { kind: 'hostTags', position, ip, tags: splitTags(cells.slice(1)) };
+          break;
+        }
+        case 'emptyReason': {
+          const reason = cells
+            .map((cell) => cell.trim())
+            .filter(Boolean)
+            .join(' ');
+          if (reason) {
+            options.logger?.info(`Qualys gives a possible reason for the empty report: ${quoted(reason)}`, {
+              reportId: options.reportId ?? null,
+            });
+          }
           break;
         }
         case 'results':

@@ -1,40 +1,115 @@
 /**
  * A report renders evidence and cause of failure as free text in CSV and as elements in XML.
- * Both end up as the same objects here, so the two formats store the same rows. Text is read
- * from labelled lines ("Expected: ...", "Actual value: ...", "Extended: ..."); a value runs
- * until the next label. Unrecognised text is kept as `{ text }`.
+ * Both end up as the same objects here, so the two formats store the same rows.
+ *
+ * Real CSV reports write banner lines (spec/policy-report-csv-real.md §6):
+ *   ======Expected Value(s)======
+ *   ======Current Value(s) - Last updated:<date>======
+ *   ======Extended Evidence(s)======:
+ * with or without `(s)`, `Extended Evidence` optional, text possibly before the first banner.
+ * Older layouts (and the simulator's former one) write labelled lines ("Expected: ...",
+ * "Actual value: ...", "Extended: ..."), a value running until the next label; still read.
  */
 const evidenceLabel = /^\s*(expected|actual|current|extended)(?:\s+(?:values?|evidence))?\s*[:=]\s?/i;
+
+/**
+ * One banner line. Only lines starting with `=` and shorter than `maxBannerLength` are tried,
+ * so the lazy date group never runs over a long cell line.
+ */
+const evidenceBanner =
+  /^\s*={2,}\s*(expected|current|actual|extended)\s+(?:values?|evidences?)(?:\(s\))?(?:\s*-\s*last\s+updated\s*:?\s*(.*?))?\s*={2,}\s*:?\s*$/i;
+const maxBannerLength = 200;
 
 export interface EvidenceParts {
   expected: string | null;
   actual: string | null;
   extended: string | null;
+  /** The banner's "Last updated" text of the current values, as written (banner format only). */
+  actualLastUpdated: string | null;
+  /** Text before the first banner (banner format only). */
+  preamble: string | null;
 }
 
-export function parseEvidence(text: string | null): EvidenceParts {
-  const parts: Record<'expected' | 'actual' | 'extended', string[] | null> = {
-    expected: null,
-    actual: null,
-    extended: null,
-  };
-  if (!text) return { expected: null, actual: null, extended: null };
+type Part = 'expected' | 'actual' | 'extended';
+
+const noEvidence: EvidenceParts = {
+  expected: null,
+  actual: null,
+  extended: null,
+  actualLastUpdated: null,
+  preamble: null,
+};
+
+function joined(lines: string[] | null): string | null {
+  const value = lines?.join('\n').trim();
+  return value ? value : null;
+}
+
+function partOf(word: string | undefined): Part {
+  const lower = word?.toLowerCase();
+  return lower === 'expected' ? 'expected' : lower === 'extended' ? 'extended' : 'actual';
+}
+
+function bannerOf(line: string): RegExpExecArray | null {
+  const trimmed = line.trimStart();
+  if (!trimmed.startsWith('=') || trimmed.length > maxBannerLength) return null;
+  return evidenceBanner.exec(trimmed);
+}
+
+function parseBanners(lines: readonly string[]): EvidenceParts | null {
+  const parts: Record<Part, string[] | null> = { expected: null, actual: null, extended: null };
+  const before: string[] = [];
   let current: string[] | null = null;
-  for (const line of text.split(/\r?\n/)) {
+  let lastUpdated: string | null = null;
+  for (const line of lines) {
+    const banner = bannerOf(line);
+    if (banner) {
+      current = [];
+      const part = partOf(banner[1]);
+      parts[part] = current;
+      if (part === 'actual') lastUpdated = banner[2]?.trim() || null;
+    } else if (current) {
+      current.push(line);
+    } else {
+      before.push(line);
+    }
+  }
+  if (current === null) return null;
+  return {
+    expected: joined(parts.expected),
+    actual: joined(parts.actual),
+    extended: joined(parts.extended),
+    actualLastUpdated: lastUpdated,
+    preamble: joined(before),
+  };
+}
+
+function parseLabels(lines: readonly string[]): EvidenceParts {
+  const parts: Record<Part, string[] | null> = { expected: null, actual: null, extended: null };
+  let current: string[] | null = null;
+  for (const line of lines) {
     const match = evidenceLabel.exec(line);
     if (match) {
       current = [line.slice(match[0].length)];
-      const label = match[1]?.toLowerCase();
-      parts[label === 'expected' ? 'expected' : label === 'extended' ? 'extended' : 'actual'] = current;
+      parts[partOf(match[1])] = current;
     } else if (current) {
       current.push(line);
     }
   }
-  const join = (lines: string[] | null) => {
-    const value = lines?.join('\n').trim();
-    return value ? value : null;
+  return {
+    expected: joined(parts.expected),
+    actual: joined(parts.actual),
+    extended: joined(parts.extended),
+    actualLastUpdated: null,
+    preamble: null,
   };
-  return { expected: join(parts.expected), actual: join(parts.actual), extended: join(parts.extended) };
+}
+
+/** Splits an Evidence cell into expected, actual and extended values (banner or label format). */
+export function parseEvidence(text: string | null): EvidenceParts {
+  if (!text) return { ...noEvidence };
+  const lines = text.split(/\r?\n/);
+  return parseBanners(lines) ?? parseLabels(lines);
 }
 
 export interface CauseOfFailure {

@@ -8,11 +8,11 @@ import {
   severityFromCriticality,
   splitIpAddresses,
   statusCategoryOf,
-  toIsoUtc,
   type Violation,
   type ViolationDefinition,
 } from '@posturesync/core';
 import { parseCauseOfFailure, parseEvidence } from './evidence.ts';
+import { reportDate } from './report-date.ts';
 import {
   describePosition,
   type FieldValues,
@@ -28,7 +28,10 @@ export interface ReportMapperOptions {
   network: string;
   /** Named in reject positions, e.g. `report 123 line 17`. */
   reportId: string;
-  /** Used when the report names no policy (e.g. a CSV without its SUMMARY): the launched policy. */
+  /**
+   * The policy the report is known to cover (configured, launched, or its SUMMARY title looked
+   * up), for a SUMMARY row without an ID (every real CSV) and for results of a file without SUMMARY.
+   */
   fallbackPolicyId?: string | null;
 }
 
@@ -90,6 +93,62 @@ function qgHostId(fields: { hostId: string | null; qualysHostId: string | null }
 
 class UnparsableDate extends Error {}
 
+/** The result counts SUMMARY gives for a policy (null where the template leaves a column out). */
+export interface SummaryCounts {
+  controlInstances: number | null;
+  passed: number | null;
+  failed: number | null;
+  error: number | null;
+}
+
+/** Result rows read for a policy, by status (rows later quarantined included: they were read). */
+export interface ReadCounts {
+  total: number;
+  passed: number;
+  failed: number;
+  error: number;
+  unknown: number;
+}
+
+/** A policy whose RESULTS hold fewer rows than its SUMMARY counts: the file may be cut short. */
+export interface Shortfall {
+  policyUid: string;
+  expected: SummaryCounts;
+  read: ReadCounts;
+}
+
+/** `"6"` in real reports, `"455(98.27%)"` in older layouts: the leading integer, or null. */
+function countOf(value: string | null): number | null {
+  const match = value === null ? null : /^\s*(\d+)/.exec(value);
+  return match?.[1] === undefined ? null : Number(match[1]);
+}
+
+function emptyReadCounts(): ReadCounts {
+  return { total: 0, passed: 0, failed: 0, error: 0, unknown: 0 };
+}
+
+function describeCounts(
+  total: number | null,
+  passed: number | null,
+  failed: number | null,
+  error: number | null,
+) {
+  const part = (value: number | null, word: string) => (value === null ? null : `${value} ${word}`);
+  const parts = [part(passed, 'passed'), part(failed, 'failed'), part(error, 'error')].filter(Boolean);
+  return `${total ?? 'an unknown number of'} result row(s)${parts.length ? ` (${parts.join(', ')})` : ''}`;
+}
+
+/** The warning for a shortfall: both counts, and what it means for the run. */
+export function shortfallWarning(reportId: string, shortfall: Shortfall): string {
+  const { expected, read } = shortfall;
+  return `Policy report ${reportId}, policy ${shortfall.policyUid}: SUMMARY counts ${describeCounts(
+    expected.controlInstances,
+    expected.passed,
+    expected.failed,
+    expected.error,
+  )} but RESULTS holds ${describeCounts(read.total, read.passed, read.failed, read.error)}. The file may have been cut short: what was read is stored, but no finding is closed. Fetch or re-run the report and sync again.`;
+}
+
 /**
  * Turns neutral report records into model records, holding only what joins need: hosts by
  * IP and ID (results name their host by IP or Qualys host ID) and the definitions already
@@ -102,6 +161,8 @@ export class ReportMapper {
   readonly #controls = new Map<string, ControlInfo>();
   readonly #definitions = new Set<string>();
   readonly #policyIds = new Set<string>();
+  readonly #summaryCounts = new Map<string, SummaryCounts>();
+  readonly #readCounts = new Map<string, ReadCounts>();
   #currentPolicyId: string | null = null;
   #pending: MappedBatch = ReportMapper.#emptyBatch();
   /** Entries whose record is in `#pending`: released by `drain`. */
@@ -132,6 +193,28 @@ export class ReportMapper {
   /** The policies the report covered (for completed scopes). */
   get policyIds(): string[] {
     return [...this.#policyIds];
+  }
+
+  /**
+   * Policies whose RESULTS hold fewer rows, in total or for a status, than SUMMARY counts. A CSV
+   * has no end marker, so a download cut cleanly between two rows is only seen here. Host
+   * Statistics cannot serve: it counts controls the template may not show in RESULTS.
+   */
+  shortfalls(): Shortfall[] {
+    const found: Shortfall[] = [];
+    for (const [policyUid, expected] of this.#summaryCounts) {
+      const read = this.#readCounts.get(policyUid) ?? emptyReadCounts();
+      const short = (want: number | null, got: number) => want !== null && got < want;
+      if (
+        short(expected.controlInstances, read.total) ||
+        short(expected.passed, read.passed) ||
+        short(expected.failed, read.failed) ||
+        short(expected.error, read.error)
+      ) {
+        found.push({ policyUid, expected, read: { ...read } });
+      }
+    }
+    return found;
   }
 
   completedScopes(): CompletedScope[] {
@@ -198,27 +281,45 @@ export class ReportMapper {
   }
 
   #date(value: string | null): string | null {
-    const iso = toIsoUtc(value);
+    const iso = reportDate(value);
     if (iso === undefined) throw new UnparsableDate(String(value));
     return iso;
   }
 
   #acceptPolicy(
-    fields: FieldValues<'policyId' | 'title' | 'locked' | 'modifiedDate' | 'lastEvaluated'>,
+    fields: FieldValues<
+      | 'policyId'
+      | 'title'
+      | 'locked'
+      | 'modifiedDate'
+      | 'lastEvaluated'
+      | 'controlInstances'
+      | 'passed'
+      | 'failed'
+      | 'error'
+    >,
     position: ReportPosition,
   ) {
-    const { policyId } = fields;
+    // The ID resolved for the report (configured, launched or looked up by title) when the row has none.
+    const policyId = fields.policyId ?? this.#options.fallbackPolicyId ?? null;
     if (!policyId) {
       this.#pending.rejects.push({
         entity: 'policies',
         position: this.#position(position),
-        reason: 'the SUMMARY row has no policy ID',
+        reason:
+          'the SUMMARY row names no policy ID and none was resolved (set policyId in the connector configuration)',
         raw: fields,
       });
       return;
     }
     this.#currentPolicyId = policyId;
     this.#policyIds.add(policyId);
+    this.#summaryCounts.set(policyId, {
+      controlInstances: countOf(fields.controlInstances),
+      passed: countOf(fields.passed),
+      failed: countOf(fields.failed),
+      error: countOf(fields.error),
+    });
     this.#pending.policies.push({
       uid: policyId,
       sourceName: this.#options.sourceName,
@@ -227,8 +328,8 @@ export class ReportMapper {
       locked: parseBoolean(fields.locked),
       createdBy: null,
       createdDate: null,
-      modifiedDate: toIsoUtc(fields.modifiedDate) ?? null,
-      lastEvaluated: toIsoUtc(fields.lastEvaluated) ?? null,
+      modifiedDate: reportDate(fields.modifiedDate) ?? null,
+      lastEvaluated: reportDate(fields.lastEvaluated) ?? null,
       raw: { ...fields },
     });
   }
@@ -266,8 +367,15 @@ export class ReportMapper {
     if (qgId) this.#hostsById.set(`qg:${qgId}`, entry);
     for (const address of host.ipAddresses) {
       if (!this.#hostsByIp.has(address)) this.#hostsByIp.set(address, entry);
+      const key = fields.network ? ReportMapper.#networkKey(fields.network, address) : null;
+      if (key && !this.#hostsByIp.has(key)) this.#hostsByIp.set(key, entry);
     }
     return entry;
+  }
+
+  /** The report's own NETWORK name with an IP: the same IP may be two hosts in two networks. */
+  static #networkKey(network: string, ip: string): string {
+    return `${network}\u0000${ip}`;
   }
 
   #setTags(entry: HostEntry, tags: string[]): void {
@@ -320,6 +428,9 @@ export class ReportMapper {
     const known =
       (numericId ? this.#hostsById.get(numericId) : undefined) ??
       (qgId ? this.#hostsById.get(`qg:${qgId}`) : undefined) ??
+      (fields.ip && fields.network
+        ? this.#hostsByIp.get(ReportMapper.#networkKey(fields.network, fields.ip))
+        : undefined) ??
       (fields.ip ? this.#hostsByIp.get(fields.ip) : undefined);
     if (known) {
       if (tags.length > 0 && tags.some((tag) => !known.tags.includes(tag))) {
@@ -356,9 +467,15 @@ export class ReportMapper {
     };
     const policyId = fields.policyId ?? this.#currentPolicyId ?? this.#options.fallbackPolicyId ?? null;
     if (!policyId) {
-      reject('the report names no policy ID (no SUMMARY section) and none was configured');
+      reject(
+        'the report names no policy (no SUMMARY section) and none was configured (set policyId in the connector configuration)',
+      );
       return;
     }
+    const read = this.#readCounts.get(policyId) ?? emptyReadCounts();
+    this.#readCounts.set(policyId, read);
+    read.total += 1;
+    read[normalizeStatus(fields.status)] += 1;
     if (!fields.controlId) {
       reject('the result has no control ID');
       return;
@@ -444,6 +561,7 @@ export class ReportMapper {
     const expected = fields.expectedValue ?? evidence.expected;
     const actual = fields.actualValue ?? evidence.actual;
     const extended = fields.extendedEvidence ?? evidence.extended;
+    const lastUpdated = evidence.actualLastUpdated;
     return {
       uid: compositeId(hostUid, policyId, controlId, technology, fields.instance),
       sourceName: this.#options.sourceName,
@@ -464,9 +582,16 @@ export class ReportMapper {
       sourceLastModified: null,
       expectedValue: expected,
       actualValue: actual,
+      // The raw cell stays as `text`: the split is a reading of free text, never the only copy.
       evidence:
         expected || actual || extended
-          ? { expected, actual, extended }
+          ? {
+              expected,
+              actual,
+              extended,
+              ...(lastUpdated ? { actualLastUpdated: reportDate(lastUpdated) ?? lastUpdated } : {}),
+              ...(fields.evidence ? { text: fields.evidence } : {}),
+            }
           : fields.evidence
             ? { text: fields.evidence }
             : null,
@@ -489,11 +614,11 @@ export class ReportMapper {
     const exception = {
       assignee: fields.exceptionAssignee,
       status: fields.exceptionStatus,
-      endDate: toIsoUtc(fields.exceptionEndDate) ?? fields.exceptionEndDate,
+      endDate: reportDate(fields.exceptionEndDate) ?? fields.exceptionEndDate,
       creator: fields.exceptionCreator,
-      createdDate: toIsoUtc(fields.exceptionCreatedDate) ?? fields.exceptionCreatedDate,
+      createdDate: reportDate(fields.exceptionCreatedDate) ?? fields.exceptionCreatedDate,
       modifier: fields.exceptionModifier,
-      modifiedDate: toIsoUtc(fields.exceptionModifiedDate) ?? fields.exceptionModifiedDate,
+      modifiedDate: reportDate(fields.exceptionModifiedDate) ?? fields.exceptionModifiedDate,
       comments: fields.exceptionComments,
     };
     return Object.values(exception).some((value) => value !== null) ? exception : null;

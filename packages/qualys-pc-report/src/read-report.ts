@@ -12,10 +12,11 @@ import type { ClassicApi } from './classic-api.ts';
 import type { QualysPcReportConfig } from './config-schema.ts';
 import { openReport, reportPath } from './fetch-report.ts';
 import { launchReport, waitForReport } from './launch-report.ts';
-import { type MappedBatch, ReportMapper } from './map-report.ts';
+import { type MappedBatch, ReportMapper, shortfallWarning } from './map-report.ts';
 import { csvOrXml } from './parse-report.ts';
+import { PolicyIdentity } from './policy-identity.ts';
 import { parseReportList, type ReportListEntry } from './report-list.ts';
-import { describePosition, type ReportPosition } from './report-records.ts';
+import { describePosition, type ReportItem, type ReportPosition } from './report-records.ts';
 import {
   isRetryableReportError,
   listAttemptsExhausted,
@@ -151,6 +152,15 @@ function batchOf(
   return batch;
 }
 
+/** The SUMMARY row with the policy ID it resolves to (configured, launched, in the file, or by title). */
+async function withPolicyId(
+  item: Extract<ReportItem, { kind: 'policy' }>,
+  identity: PolicyIdentity,
+): Promise<ReportItem> {
+  const policyId = await identity.resolve(item.fields);
+  return policyId === item.fields.policyId ? item : { ...item, fields: { ...item.fields, policyId } };
+}
+
 /**
  * Fetches, parses and maps one report, retrying the whole of it (`maxReportAttempts`) when the
  * body breaks off or is bad: batches are upserts and nothing claims completion before the last
@@ -163,6 +173,7 @@ async function* importReport(
   config: QualysPcReportConfig,
   context: ConnectorContext,
   report: ReportListEntry,
+  identity: PolicyIdentity,
   options: ReadOptions,
 ): AsyncGenerator<RecordBatch> {
   const batchSize = options.batchSize ?? defaultBatchSize;
@@ -177,19 +188,23 @@ async function* importReport(
     attempts = number;
     lastPosition = null;
     reported.nextAttempt();
+    // Before the report body holds the client's one connection slot (see PolicyIdentity).
+    await identity.prepare();
     const opened = await openReport(api, report.id, config.format, context.signal);
     try {
       const mapper = new ReportMapper({
         sourceName,
         network: config.network,
         reportId: report.id,
-        fallbackPolicyId: config.launch?.policyId ?? null,
+        fallbackPolicyId: identity.knownPolicyId,
       });
       for await (const item of csvOrXml(opened.format, opened.stream, {
         reportId: report.id,
         signal: context.signal,
+        logger: context.logger,
       })) {
-        mapper.accept(item);
+        // SUMMARY comes first, so an unknown or ambiguous title fails before any batch is passed on.
+        mapper.accept(item.kind === 'policy' ? await withPolicyId(item, identity) : item);
         lastPosition = item.position;
         if (mapper.pendingViolations >= batchSize) {
           yield batchOf(reported.filter(mapper.drain()), report.id, lastPosition, mapper.resultCount);
@@ -200,7 +215,17 @@ async function* importReport(
         lastImportedReportId: report.id,
         lastImportedLaunchDatetime: report.launchDatetime,
       } satisfies ReportCheckpoint;
-      if (config.closeMissingFindings) final.completedScopes = mapper.completedScopes();
+      const shortfalls = mapper.shortfalls();
+      for (const shortfall of shortfalls) {
+        const warning = shortfallWarning(report.id, shortfall);
+        context.logger.warn(warning, { reportId: report.id, policyId: shortfall.policyUid });
+        // A batch warning makes the run partial.
+        final.warnings = [...(final.warnings ?? []), warning];
+      }
+      // An incomplete file must not close the findings it no longer lists.
+      if (config.closeMissingFindings && shortfalls.length === 0) {
+        final.completedScopes = mapper.completedScopes();
+      }
       const counts = mapper.statusCounts;
       context.logger.info('Policy report imported', {
         reportId: report.id,
@@ -272,5 +297,11 @@ export async function* readReport(
     title: report.title,
     launched: report.launchDatetime,
   });
-  yield* importReport(api, config, context, report, options);
+  const identity = new PolicyIdentity(api, {
+    configuredPolicyId: config.policyId ?? null,
+    launchedPolicyId: config.launch?.policyId ?? null,
+    logger: context.logger,
+    signal: context.signal,
+  });
+  yield* importReport(api, config, context, report, identity, options);
 }

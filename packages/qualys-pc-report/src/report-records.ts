@@ -1,3 +1,5 @@
+import type { Logger } from '@posturesync/core';
+
 /**
  * The neutral, format-independent records both report parsers produce. Parsing (XML or CSV)
  * and mapping (to the posturesync model) stay separate so the two formats are guaranteed
@@ -16,8 +18,8 @@ export function describePosition(position: ReportPosition): string {
     : `line ${position.line}, column ${position.column}`;
 }
 
-/** Report preamble: title, generation time, company and user. */
-export const headerFields = ['title', 'generatedAt', 'company', 'userName', 'userLogin'] as const;
+/** Report preamble: title, generation time, company and user (name, login, role). */
+export const headerFields = ['title', 'generatedAt', 'company', 'userName', 'userLogin', 'userRole'] as const;
 
 /** SUMMARY, one row per policy, in the CSV column order of the wire-formats spec (B.5). */
 export const policyFields = [
@@ -113,6 +115,7 @@ export const resultFields = [
   'actualValue',
   'extendedEvidence',
   'exceptionComments',
+  'osCpe',
 ] as const;
 
 /** How many leading `resultFields` the full CSV RESULTS layout has. */
@@ -155,4 +158,6 @@ export interface ReportParseOptions {
   signal?: AbortSignal;
   /** CSV only: characters one record may hold before the file counts as malformed (default 64 Mi). */
   maxRecordChars?: number;
+  /** CSV only: told about skipped unknown sections (debug) and the "possible reason" of an empty report (info). */
+  logger?: Pick<Logger, 'debug' | 'info'>;
 }

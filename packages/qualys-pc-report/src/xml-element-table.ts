@@ -80,6 +80,7 @@ export const defaultPolicyReportXmlTable: PolicyReportXmlTable = {
     company: [path(hd.companyInfo, hd.companyName)],
     userName: [path(hd.userInfo, hd.userName)],
     userLogin: [path(hd.userInfo, hd.userLogin)],
+    userRole: [path(hd.userInfo, hd.userRole)],
   },
   policy: {
     policyId: [s.id],
@@ -150,6 +151,7 @@ export const defaultPolicyReportXmlTable: PolicyReportXmlTable = {
     expectedValue: [path(r.evidence, r.evidenceExpected)],
     actualValue: [path(r.evidence, r.evidenceActual)],
     extendedEvidence: [path(r.evidence, r.evidenceExtended)],
+    osCpe: [],
     tags: [path(h.assetTags, h.assetTag)],
   },
   causeOfFailure: {

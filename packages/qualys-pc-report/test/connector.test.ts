@@ -13,11 +13,20 @@ const estate = createEstate(smallEstate);
 const policyId = estate.policies()[0]?.id ?? '';
 const at = (day: number) => `2024-04-${String(day).padStart(2, '0')}T06:00:12Z`;
 
-/** Fields that differ by format only because one layout carries more (XML has technology IDs, comments). */
+/**
+ * Fields that differ by format only because one layout carries more (XML has technology IDs,
+ * comments; a CSV evidence cell is kept raw as `evidence.text` beside its split, and its banner
+ * gives the current values' `actualLastUpdated`).
+ */
 function comparable(violation: Violation) {
-  const { raw: _raw, technologyId: _technologyId, exception, ...rest } = violation;
+  const { raw: _raw, technologyId: _technologyId, exception, evidence, ...rest } = violation;
   const { comments: _comments, ...exceptionRest } = exception ?? {};
-  return { ...rest, exception: exception ? exceptionRest : null };
+  const {
+    text: _text,
+    actualLastUpdated: _lastUpdated,
+    ...evidenceRest
+  } = (evidence ?? {}) as Record<string, unknown>;
+  return { ...rest, exception: exception ? exceptionRest : null, evidence: evidence ? evidenceRest : null };
 }
 
 describe('choosing the report', () => {
@@ -92,11 +101,14 @@ describe('formats', () => {
     // Larger than the other tests' estate, so that exceptions and causes of failure occur.
     const richEstate = createEstate({ seed: 3, hosts: 24, policies: 1, controlsPerPolicy: 10 });
     const richPolicyId = richEstate.policies()[0]?.id ?? '';
+    // The real CSV template variant with `Cause of Failure` and `Previous Status`, as the XML has them.
+    const extended = { extendedColumns: true };
     const variants: Array<[string, Partial<SimReportSpec>]> = [
-      ['csv', { format: 'csv' }],
+      ['csv', { format: 'csv', include: extended }],
       ['xml-host', { format: 'xml', groupBy: 'host' }],
       ['xml-control', { format: 'xml', groupBy: 'control' }],
-      ['zip-csv', { format: 'csv', zipped: true }],
+      ['zip-csv', { format: 'csv', zipped: true, include: extended }],
+      ['csv-legacy', { format: 'csv', layout: 'legacy' }],
       ['zip-xml', { format: 'xml', zipped: true }],
     ];
     simulator = await startSimulator({
@@ -121,10 +133,27 @@ describe('formats', () => {
     if (!reference) throw new Error('no reference result');
     const sortByUid = <T extends { uid: string }>(rows: T[]) =>
       [...rows].sort((a, b) => a.uid.localeCompare(b.uid));
-    const hosts = (rows: typeof reference.hosts) => sortByUid(rows).map(({ raw: _raw, ...host }) => host);
+    // Tags aside: the real CSV layout's ASSET TAGS content is unseen, so the simulator writes none.
+    const hosts = (rows: typeof reference.hosts) =>
+      sortByUid(rows).map(({ raw: _raw, tags: _tags, ...host }) => host);
+    const tags = (rows: typeof reference.hosts) => sortByUid(rows).map((host) => [host.uid, host.tags]);
+    // Also aside: what no real CSV header has (control references, first/last pass/fail dates).
     const definitions = (rows: typeof reference.definitions) =>
-      sortByUid(rows).map(({ raw: _raw, technologyId: _technologyId, ...definition }) => definition);
-    const violations = (rows: Violation[]) => sortByUid(rows).map(comparable);
+      sortByUid(rows).map(
+        ({ raw: _raw, technologyId: _technologyId, controlReference: _reference, ...definition }) =>
+          definition,
+      );
+    const violations = (rows: Violation[]) =>
+      sortByUid(rows).map((violation) => {
+        const {
+          firstFailed: _ff,
+          lastFailed: _lf,
+          firstPassed: _fp,
+          lastPassed: _lp,
+          ...rest
+        } = comparable(violation);
+        return rest;
+      });
     const expectedResults = richEstate.postureRecordCount([richPolicyId]);
     expect(reference.violations).toHaveLength(expectedResults);
     expect(reference.violations.some((violation) => violation.exception !== null)).toBe(true);
@@ -134,8 +163,18 @@ describe('formats', () => {
       expect(definitions(other.definitions)).toEqual(definitions(reference.definitions));
       expect(violations(other.violations)).toEqual(violations(reference.violations));
     }
-    // Every host carries the network label and its asset tags.
-    expect(reference.hosts.every((host) => host.network === 'default' && host.tags.length > 0)).toBe(true);
+    // The legacy CSV layout carries those too, and they agree with the XML.
+    const legacy = results[variants.findIndex(([name]) => name === 'csv-legacy')];
+    const xml = results[variants.findIndex(([name]) => name === 'xml-host')];
+    expect(sortByUid(legacy?.violations ?? []).map(comparable)).toEqual(
+      sortByUid(xml?.violations ?? []).map(comparable),
+    );
+    // Every host carries the network label; the layouts that carry tags give each host the same ones.
+    expect(reference.hosts.every((host) => host.network === 'default')).toBe(true);
+    const tagged = results.filter((_, index) => !String(variants[index]?.[0]).endsWith('csv'));
+    const [firstTagged, ...otherTagged] = tagged;
+    expect(firstTagged?.hosts.every((host) => host.tags.length > 0)).toBe(true);
+    for (const other of otherTagged) expect(tags(other.hosts)).toEqual(tags(firstTagged?.hosts ?? []));
   });
 
   it('issue 5: a template without criticality and evidence columns gives nulls, not errors', async () => {
@@ -169,6 +208,22 @@ describe('formats', () => {
     }
     expect(full.definitions.some((definition) => definition.severity !== 'undefined')).toBe(true);
   });
+
+  it('issue 11: the policy title lookup does not wait behind a multi-MB report body holding the one connection slot', async () => {
+    const bigEstate = { seed: 9, hosts: 300, policies: 1, controlsPerPolicy: 20 } as const;
+    simulator = await startSimulator({
+      estate: bigEstate,
+      reports: [{ id: '1', title: 'PC-Weekly', policyId: createEstate(bigEstate).policies()[0]?.id ?? '' }],
+    });
+    const { connector } = harness(simulator, { readTimeoutSeconds: 20 });
+    try {
+      const result = await readAll(connector);
+      expect(result.violations.length).toBe(createEstate(bigEstate).postureRecordCount());
+      expect(simulator.state.stats.requests.compliancePolicyList).toBe(1);
+    } finally {
+      await connector.close();
+    }
+  }, 30_000);
 
   it('maps Passed to closed, Failed to open and keeps Error apart', async () => {
     simulator = await startSimulator({ reports: [{ id: '9', title: 'PC-Weekly', policyId }] });

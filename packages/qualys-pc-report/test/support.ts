@@ -45,7 +45,7 @@ export interface Harness {
 }
 
 export function harness(
-  simulator: RunningSimulator,
+  simulator: Pick<RunningSimulator, 'url'>,
   config: Partial<QualysPcReportConfigInput> = {},
   hooks: QualysPcReportHooks = {},
   signal: AbortSignal = new AbortController().signal,

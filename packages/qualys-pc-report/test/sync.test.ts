@@ -71,7 +71,12 @@ function reportConfig(url: string): QualysPcReportConfig {
 async function restart(estate: typeof bigger, reports: Parameters<typeof startQualysSimulator>[0]) {
   const port = Number(new URL(simulator?.url ?? '').port);
   await simulator?.close();
-  simulator = await startQualysSimulator({ estate, classicRateLimit: false, port, ...reports });
+  simulator = await startQualysSimulator({
+    estate,
+    classicRateLimit: false,
+    port,
+    ...reports,
+  });
 }
 
 function violationRows(instance: string) {
@@ -177,5 +182,41 @@ describe('syncing reports into the store', () => {
         }>
       ).map((row) => row.uid);
     expect(hostUids('report')).toEqual(hostUids('pcrs'));
+  });
+
+  it('issue 11: one estate through qualys-pcrs and a real-layout CSV report gives the same policy and host x control statuses', async () => {
+    // The simulator's default CSV layout is the real one: no policy ID, so the title is looked up.
+    simulator = await startQualysSimulator({
+      estate: bigger,
+      classicRateLimit: false,
+      pcrsRateLimit: false,
+      reports: [{ id: '310', title: 'PC-Weekly', policyId, format: 'csv' }],
+    });
+    const pcrsConfig = qualysPcrsConfigSchema.parse({
+      gatewayUrl: simulator.url,
+      ...credentials,
+      policyIds: { include: [policyId] },
+      rateLimit: false,
+    });
+    expect((await runSync(syncOptions(qualysPcrsConnector, pcrsConfig, 'pcrs'))).outcome).toBe('succeeded');
+    const report = await runSync(syncOptions(qualysPcReportConnector, reportConfig(simulator.url), 'report'));
+    expect(report.outcome).toBe('succeeded');
+    expect(report.quarantined).toBe(0);
+    const statuses = (instance: string) =>
+      store.database
+        .prepare(
+          `SELECT host_uid AS hostUid, control_id AS controlId, instance, status FROM violations
+            WHERE connector_instance = ? AND policy_uid = ?
+            ORDER BY host_uid, control_id, instance, status`,
+        )
+        .all(instance, policyId);
+    const fromReport = statuses('report');
+    expect(fromReport.length).toBeGreaterThan(0);
+    expect(fromReport).toEqual(statuses('pcrs'));
+    const policies = (instance: string) =>
+      store.database
+        .prepare('SELECT uid, title FROM policies WHERE connector_instance = ? ORDER BY uid')
+        .all(instance);
+    expect(policies('report')).toEqual(policies('pcrs'));
   });
 });

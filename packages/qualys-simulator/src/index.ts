@@ -27,19 +27,39 @@ export type {
   TechnologyRef,
 } from './estate/types.ts';
 export { defaultCredentials } from './handlers/runtime.ts';
+export { evidenceBanners, formatEvidenceBannerText } from './report/evidence-banner-text.ts';
 export { formatCauseOfFailureText, formatEvidenceText, parseEvidenceText } from './report/evidence-text.ts';
+export { generatePolicyReportCsv, type PolicyReportGenerateOptions } from './report/policy-report-csv.ts';
 export {
-  csvRow,
-  generatePolicyReportCsv,
-  type PolicyReportGenerateOptions,
-  policyReportCsvControlStatisticsColumns,
+  legacyCsvRow,
+  legacyPolicyReportCsvControlStatisticsColumns,
+  legacyPolicyReportCsvHostStatisticsColumns,
+  legacyPolicyReportCsvResultColumns,
+  legacyPolicyReportCsvSections,
+  legacyPolicyReportCsvSummaryColumns,
+} from './report/policy-report-csv-legacy.ts';
+export {
   policyReportCsvHostStatisticsColumns,
   policyReportCsvResultColumns,
   policyReportCsvSections,
   policyReportCsvSummaryColumns,
-} from './report/policy-report-csv.ts';
+  type ResultColumnGroup,
+  realCsvRow,
+} from './report/policy-report-csv-real.ts';
 export { generatePolicyReportXml } from './report/policy-report-xml.ts';
-export { defaultReportSpecs, reportStateOf, resolveReportSpec, toSimReport } from './report/report-spec.ts';
+export {
+  gmtOffsetText,
+  type ReportTimeZone,
+  reportLocalDate,
+  reportOffsetMinutes,
+} from './report/report-local-date.ts';
+export {
+  defaultReportSpecs,
+  type ReportDefaults,
+  reportStateOf,
+  resolveReportSpec,
+  toSimReport,
+} from './report/report-spec.ts';
 export { buildZipBomb, type ZipBombOptions } from './report/zip-bomb.ts';
 export { zipSingleEntry } from './report/zip-writer.ts';
 export {
@@ -55,6 +75,7 @@ export type {
   QualysHandlers,
   RateLimit,
   ReportFormat,
+  ReportLayout,
   ReportState,
   ReportTemplateOptions,
   RequestLogEntry,

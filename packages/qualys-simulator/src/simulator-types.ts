@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'msw';
-import type { Estate, EstateOptions } from './estate/types.ts';
+import type { Estate, EstateOptions, SimStatus } from './estate/types.ts';
+import type { ReportTimeZone } from './report/report-local-date.ts';
 
 export type FaultEndpoint =
   | 'auth'
@@ -9,6 +10,7 @@ export type FaultEndpoint =
   | 'reportList'
   | 'reportFetch'
   | 'reportLaunch'
+  | 'compliancePolicyList'
   | 'session'
   | '*';
 
@@ -44,6 +46,14 @@ export interface FaultRule {
 export type ReportState = 'Running' | 'Finished' | 'Submitted' | 'Canceled' | 'Errors';
 export type ReportFormat = 'xml' | 'csv';
 
+/**
+ * The CSV layout of a Policy Report. `real` (default) follows `spec/policy-report-csv-real.md`:
+ * unquoted markers and headers, no policy ID, banner evidence, local dates. `legacy` is the
+ * simulator's first guess (policy ID column, `Expected:`/`Actual:` evidence, quoted markers,
+ * UTC dates, blank rows between sections), kept for tests written against it.
+ */
+export type ReportLayout = 'real' | 'legacy';
+
 export interface ReportTemplateOptions {
   /** Criticality label/value columns (the "Do Not Include Criticality" template option turns them off). */
   criticality?: boolean;
@@ -53,6 +63,23 @@ export interface ReportTemplateOptions {
   exceptions?: boolean;
   /** CSV preamble (title, company, user); `hide_header=1` turns it off. */
   header?: boolean;
+  /**
+   * Real layout only: the template variant that adds `OS CPE` (after `Operating System`),
+   * `Cause of Failure` (after `Exception Comments History`) and `Previous Status` (last).
+   * Default false: the header of the real exported file.
+   */
+  extendedColumns?: boolean;
+  /**
+   * Real layout only: the `ASSET TAGS` section (marker only: its content is unseen). Default
+   * true; the real exported file's template left it out.
+   */
+  assetTags?: boolean;
+  /**
+   * Real layout only: the statuses whose results RESULTS shows (a template's status filter).
+   * Default 'all': RESULTS then equals PCRS postureInfo for the policy. SUMMARY counts follow the
+   * rows shown; Host Statistics still counts every result, as in the real file.
+   */
+  statuses?: 'all' | SimStatus[];
 }
 
 export interface SimReportSpec {
@@ -74,6 +101,10 @@ export interface SimReportSpec {
   groupBy?: 'host' | 'control';
   include?: ReportTemplateOptions;
   templateId?: string;
+  /** CSV layout. Default: the simulator's `reportLayout` ('real'). */
+  layout?: ReportLayout;
+  /** Zone of the report user's dates (real layout). Default: the simulator's `reportTimeZone` ('sydney'). */
+  userTimeZone?: ReportTimeZone;
 }
 
 export interface SimReport {
@@ -90,6 +121,8 @@ export interface SimReport {
   groupBy: 'host' | 'control';
   include: Required<ReportTemplateOptions>;
   templateId: string;
+  layout: ReportLayout;
+  userTimeZone: ReportTimeZone;
   /** For launched reports: epoch ms at which the report becomes Finished. */
   readyAt?: number;
   /** For launched reports: epoch ms of the launch. */
@@ -125,6 +158,16 @@ export interface SimulatorOptions {
   reportLaunchDelayMs?: number;
   /** Launches refused (409, code 1960) while this many launched reports are still running. Default 5. */
   maxRunningReports?: number;
+  /** CSV layout of reports that do not name one, launched ones included. Default 'real'. */
+  reportLayout?: ReportLayout;
+  /** Zone of the report user's dates in real-layout reports. Default 'sydney' (+1000/+1100). */
+  reportTimeZone?: ReportTimeZone;
+  /**
+   * Policies listed by the classic compliance policy list (`/api/2.0/fo/compliance/policy/`)
+   * besides the estate's, e.g. a second policy with an existing title to test an ambiguous
+   * title. They have no hosts, no results and are unknown to PCRS.
+   */
+  extraCompliancePolicies?: Array<{ id: string; title: string }>;
   faults?: FaultRule[];
   /** Added before every response. Default 0. */
   latencyMs?: number;
@@ -141,7 +184,7 @@ export interface RequestLogEntry {
 }
 
 export interface SimulatorStats {
-  /** Calls per endpoint name (auth, policyList, hostids, postureInfo, session, reportList, reportFetch, reportLaunch, unknown). */
+  /** Calls per endpoint name (auth, policyList, hostids, postureInfo, session, reportList, reportFetch, reportLaunch, compliancePolicyList, unknown). */
   requests: Record<string, number>;
   total: number;
   rateLimited429: number;

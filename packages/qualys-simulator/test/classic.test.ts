@@ -1,7 +1,15 @@
 import { getResponse } from 'msw';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createQualysHandlers, type RunningSimulator, startQualysSimulator } from '../src/index.ts';
-import { classicHeaders, csvSection, parseCsv, unzipSingle, withSimulator } from './helpers.ts';
+import {
+  cellOf,
+  classicHeaders,
+  csvSection,
+  parseCsv,
+  realCsvSection,
+  unzipSingle,
+  withSimulator,
+} from './helpers.ts';
 
 function reportUrl(url: string, query: string): string {
   return `${url}/api/2.0/fo/report/?${query}`;
@@ -96,7 +104,8 @@ describe('classic API v2', () => {
     expect(xml).toMatch(/<TITLE><!\[CDATA\[PC-Weekly [^\]]+\]\]><\/TITLE>/);
     expect(new Set(tag(xml, 'STATE'))).toEqual(new Set(['Finished', 'Errors', 'Canceled', 'Running']));
     expect(tag(xml, 'OUTPUT_FORMAT').every((format) => format === 'CSV' || format === 'XML')).toBe(true);
-    expect(tag(xml, 'TYPE').every((type) => type === 'Policy')).toBe(true);
+    // Real layout: Policy Reports list as TYPE Compliance (spec policy-report-csv-real.md §7).
+    expect(tag(xml, 'TYPE').every((type) => type === 'Compliance')).toBe(true);
     expect(
       tag(xml, 'LAUNCH_DATETIME').every((date) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/.test(date)),
     ).toBe(true);
@@ -109,7 +118,61 @@ describe('classic API v2', () => {
     expect(new Set(tag(finishedOnly, 'STATE'))).toEqual(new Set(['Finished']));
   });
 
-  it('issue 3: action=fetch returns a CSV report with CRLF rows and every section', async () => {
+  it('issue 11: action=fetch returns a real-layout CSV report by default', async () => {
+    const report = sim.state.reports.find(
+      (candidate) => candidate.format === 'csv' && candidate.state === 'Finished',
+    )!;
+    const response = await fetch(reportUrl(sim.url, `action=fetch&id=${report.id}`), {
+      headers: classicHeaders,
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/csv');
+    const text = await response.text();
+    expect(text).not.toContain('\r\n\r\n');
+    expect(text.split('\r\n').slice(3, 5)).toEqual([
+      'SUMMARY',
+      'Policy Title,Policy Locking,Policy Modified,Policy Last Evaluated,Asset Groups,IPs,Asset Tags,PC Agent IPs,Technologies,Controls,Assets,Control Instances,Passed,Failures,Error,Approved Exceptions,Pending Exceptions',
+    ]);
+    const rows = parseCsv(text);
+    expect(rows[0]![0]).toBe(report.title);
+    expect(rows[0]![1]).toMatch(/^\d{2}\/\d{2}\/\d{4} at \d{2}:\d{2}:\d{2} \(GMT\+1[01]00\)$/);
+    expect(rows[1]).toHaveLength(7);
+    expect(rows[2]).toEqual(['Demo User', report.userLogin, 'Manager']);
+    const policy = sim.state.estate.policy(report.policyId)!;
+    const summary = realCsvSection(rows, 'SUMMARY');
+    expect(summary.rows).toHaveLength(1);
+    const summaryRow = summary.rows[0]!;
+    expect(cellOf(summary.header, summaryRow, 'Policy Title')).toBe(policy.title);
+    expect(cellOf(summary.header, summaryRow, 'Policy Locking')).toBe(policy.locked ? 'Locked' : 'Unlocked');
+    const hostStatistics = realCsvSection(rows, 'Host Statistics (Percentage of Controls Passed per Host)');
+    expect(hostStatistics.rows).toHaveLength(sim.state.estate.hostIdsForPolicy(report.policyId).length);
+    expect(cellOf(hostStatistics.header, hostStatistics.rows[0]!, 'Percentage')).toMatch(
+      /^\d+(\.\d+)?% \(\d+ of \d+\)$/,
+    );
+    const results = realCsvSection(rows, 'RESULTS');
+    expect(results.header).toHaveLength(28);
+    expect(results.rows.every((row) => row.length === 28)).toBe(true);
+    expect(results.rows.length).toBe(sim.state.estate.postureRecordCount([report.policyId]));
+    expect(Number(cellOf(summary.header, summaryRow, 'Control Instances'))).toBe(results.rows.length);
+    const evidence = results.rows.map((row) => cellOf(results.header, row, 'Evidence'));
+    expect(evidence.every((cell) => cell.startsWith('======Expected Value(s)======\n'))).toBe(true);
+  });
+
+  it('issue 3: the legacy layout keeps CRLF rows, blank rows and every section', async () => {
+    // `reportLayout: 'legacy'` keeps the simulator's first guess for tests written against it.
+    const legacy = await startQualysSimulator({
+      estate: { seed: 2, hosts: 16, policies: 3, controlsPerPolicy: 5 },
+      classicRateLimit: false,
+      reportLayout: 'legacy',
+    });
+    try {
+      await checkLegacyFetch(legacy);
+    } finally {
+      await legacy.close();
+    }
+  });
+
+  async function checkLegacyFetch(sim: RunningSimulator): Promise<void> {
     const report = sim.state.reports.find(
       (candidate) => candidate.format === 'csv' && candidate.state === 'Finished',
     )!;
@@ -137,7 +200,9 @@ describe('classic API v2', () => {
     expect(results.rows.some((row) => row[17]!.includes('\n'))).toBe(true);
     expect(results.rows.some((row) => row[19]!.startsWith('Expected: '))).toBe(true);
     expect(results.rows.length).toBe(sim.state.estate.postureRecordCount([report.policyId]));
-  });
+    const list = await (await fetch(reportUrl(sim.url, 'action=list'), { headers: classicHeaders })).text();
+    expect(tag(list, 'TYPE').every((type) => type === 'Policy')).toBe(true);
+  }
 
   it('issue 3: action=fetch returns an XML report with the mapped structure', async () => {
     const report = sim.state.reports.find(
@@ -221,7 +286,11 @@ describe('classic API v2', () => {
     expect(await state()).toBe('Finished');
     const fetched = await fetch(reportUrl(sim.url, `action=fetch&id=${id}`), { headers: classicHeaders });
     const rows = parseCsv(await fetched.text());
-    expect(csvSection(rows, 'SUMMARY').rows[0]![0]).toBe(policyId);
+    // The real layout names the policy by title only.
+    const summary = realCsvSection(rows, 'SUMMARY');
+    expect(cellOf(summary.header, summary.rows[0]!, 'Policy Title')).toBe(
+      sim.state.estate.policy(policyId)!.title,
+    );
   });
 });
 
@@ -253,7 +322,9 @@ describe('classic API v2 limits', () => {
   it('issue 3: answers 409 code 1960 while too many calls are running', async () => {
     // Through the msw handlers directly: an unread body keeps its call running (loopback
     // socket buffers would otherwise swallow a small report before the test could look).
+    // Enough hosts that the report is more than one 64 KiB chunk, so its body stays unread.
     const { handlers, state } = createQualysHandlers({
+      estate: { hosts: 60 },
       classicRateLimit: { requests: 100, perMs: 3_600_000, concurrency: 1 },
     });
     const call = (query: string) =>

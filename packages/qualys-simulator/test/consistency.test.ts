@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { createEstate } from '../src/index.ts';
 import {
+  cellOf,
   classicHeaders,
-  csvSection,
   decodeRecords,
   login,
   parseCsv,
   postureInfo,
+  realCsvSection,
   resolveHostIds,
   withSimulator,
 } from './helpers.ts';
@@ -34,7 +35,7 @@ function xmlResultKeys(xml: string, qgByHostId: Map<string, string>): Key[] {
 }
 
 describe('PCRS and Policy Reports describe the same estate', () => {
-  it('issue 3: same hosts and same pass/fail/error per host x control x technology x instance', async () => {
+  it('issue 3, issue 11: same hosts and same pass/fail/error per host x control x technology x instance', async () => {
     const estate = createEstate({ seed: 21, hosts: 30, policies: 3, controlsPerPolicy: 7 });
     const policies = estate.policies();
     const reports = policies.flatMap((policy, index) => [
@@ -65,30 +66,60 @@ describe('PCRS and Policy Reports describe the same estate', () => {
           })
         ).text();
         const rows = parseCsv(csv);
-        const results = csvSection(rows, 'RESULTS');
-        const column = (name: string) => results.header.indexOf(name);
+        const results = realCsvSection(rows, 'RESULTS');
         const csvKeys = results.rows
           .map((row) =>
-            [
-              row[column('Qualys Host ID')],
-              row[column('Control ID')],
-              row[column('Technology')],
-              row[column('Instance')],
-              row[column('Status')],
-            ].join('|'),
+            ['Qualys Host ID', 'Control ID', 'Technology', 'Instance', 'Status']
+              .map((name) => cellOf(results.header, row, name))
+              .join('|'),
           )
           .sort();
         expect(csvKeys).toEqual(pcrsKeys);
 
-        const hostStatistics = csvSection(rows, 'Host Statistics')
-          .rows.map((row) => row[8])
+        // Issue 11: the same host identities as postureInfo, so one estate synced through both
+        // connectors lines up host by host.
+        const hostStatistics = realCsvSection(
+          rows,
+          'Host Statistics (Percentage of Controls Passed per Host)',
+        );
+        const identity = (cells: Array<string | null | undefined>) =>
+          cells.map((cell) => cell ?? '').join('|');
+        const reportHosts = hostStatistics.rows
+          .map((row) =>
+            identity(
+              ['Host ID', 'Qualys Host ID', 'IP Address', 'DNS Name', 'Netbios Name', 'Tracking Method'].map(
+                (name) => cellOf(hostStatistics.header, row, name),
+              ),
+            ),
+          )
           .sort();
-        expect(hostStatistics).toEqual([...body[0]!.hostIds].sort());
-        const summary = csvSection(rows, 'SUMMARY').rows[0]!;
-        const count = (status: string) => records.filter((record) => record.status === status).length;
-        expect(summary[13]).toMatch(new RegExp(`^${count('Passed')}\\(`));
-        expect(summary[14]).toMatch(new RegExp(`^${count('Failed')}\\(`));
-        expect(summary[15]).toMatch(new RegExp(`^${count('Error')}\\(`));
+        const pcrsHosts = [
+          ...new Set(
+            records.map((record) =>
+              identity(
+                [
+                  record.hostId,
+                  record.qgHostid,
+                  record.ip,
+                  record.dns,
+                  record.netBios,
+                  record.trackingMethod,
+                ].map((value) => (value === null || value === undefined ? '' : String(value))),
+              ),
+            ),
+          ),
+        ].sort();
+        expect(reportHosts).toEqual(pcrsHosts);
+        expect(
+          hostStatistics.rows.map((row) => cellOf(hostStatistics.header, row, 'Host ID')).sort(),
+        ).toEqual([...body[0]!.hostIds].sort());
+        const summary = realCsvSection(rows, 'SUMMARY');
+        const count = (status: string) => String(records.filter((record) => record.status === status).length);
+        const total = (name: string) => cellOf(summary.header, summary.rows[0]!, name);
+        expect(total('Passed')).toBe(count('Passed'));
+        expect(total('Failures')).toBe(count('Failed'));
+        expect(total('Error')).toBe(count('Error'));
+        expect(total('Control Instances')).toBe(String(records.length));
 
         const xml = await (
           await fetch(`${sim.url}/api/2.0/fo/report/?action=fetch&id=${101 + index * 2}`, {

@@ -129,6 +129,39 @@ export function csvSection(
   return { header, rows: body };
 }
 
+/** Section markers of the real layout (spec policy-report-csv-real.md §1). */
+const realMarkers = new Set([
+  'SUMMARY',
+  'Host Statistics (Percentage of Controls Passed per Host)',
+  'ASSET TAGS',
+  'RESULTS',
+  'Possible reason for empty report',
+]);
+
+/**
+ * A section of a real-layout CSV (no blank rows between sections): the header row after the
+ * marker, then the rows up to the next marker.
+ */
+export function realCsvSection(rows: string[][], marker: string): { header: string[]; rows: string[][] } {
+  const start = rows.findIndex((row) => row.length === 1 && row[0] === marker);
+  if (start < 0) throw new Error(`no section ${marker}`);
+  const header = rows[start + 1] ?? [];
+  const body: string[][] = [];
+  for (let i = start + 2; i < rows.length; i++) {
+    const row = rows[i]!;
+    if (row.length === 1 && realMarkers.has(row[0] ?? '')) break;
+    body.push(row);
+  }
+  return { header, rows: body };
+}
+
+/** The cell of `row` under the header named `name` (throws when the header lacks it). */
+export function cellOf(header: readonly string[], row: readonly string[], name: string): string {
+  const index = header.indexOf(name);
+  if (index < 0) throw new Error(`no column ${name} in ${header.join(',')}`);
+  return row[index] ?? '';
+}
+
 /** Reads a single-entry zip through its central directory and inflates the entry. */
 export function unzipSingle(zip: Buffer): { name: string; content: Buffer; crc: number } {
   const end = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));

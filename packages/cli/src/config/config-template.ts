@@ -88,10 +88,15 @@ const pcReportBlock = `  # Qualys Policy Compliance via a scheduled Policy Repor
     # passwordEnv: QUALYS_REPORT_PASSWORD
     # The newest finished report whose title starts with this prefix is imported.
     titlePrefix: PC-Weekly
+    # A Policy Report CSV names its policy by title only; the ID is looked up in the
+    # compliance policy list once per sync. Set policyId to skip the lookup (needed when
+    # two policies share the title).
+    # policyId: 1234567
     # Label attached to every host and finding from this instance (default "default");
     # findings are closed per policy and network.
     network: default
     # Report file format: auto (detect zip, XML or CSV), xml or csv (default auto).
+    # Schedule reports as CSV: its layout is confirmed from real exports; XML is a best guess.
     format: auto
     # session: log in once and out at the end; basic: credentials on every call (default session).
     auth: session

@@ -8,6 +8,7 @@ import { zipSingleEntry } from '../report/zip-writer.ts';
 import { iterableToStream, onStreamDone } from '../shared/body-streams.ts';
 import { cdata, escapeXml } from '../shared/xml.ts';
 import type { FaultKind, SimReport } from '../simulator-types.ts';
+import { compliancePolicyEntryOf, compliancePolicyListXml, parseIdList } from './compliance-policy-list.ts';
 import type { EndpointName, SimulatorRuntime } from './runtime.ts';
 
 async function readParameters(request: Request): Promise<URLSearchParams> {
@@ -59,7 +60,7 @@ function reportListXml(runtime: SimulatorRuntime, reports: SimReport[]): string 
       return `      <REPORT>
         <ID>${report.id}</ID>
         <TITLE>${cdata(report.title)}</TITLE>
-        <TYPE>Policy</TYPE>
+        <TYPE>${report.layout === 'legacy' ? 'Policy' : 'Compliance'}</TYPE>
         <USER_LOGIN>${escapeXml(report.userLogin)}</USER_LOGIN>
         <LAUNCH_DATETIME>${report.launchDatetime}</LAUNCH_DATETIME>
         <OUTPUT_FORMAT>${report.format.toUpperCase()}</OUTPUT_FORMAT>
@@ -301,8 +302,13 @@ export function classicHandlers(runtime: SimulatorRuntime): RequestHandler[] {
         evidence: true,
         exceptions: true,
         header: parameters.get('hide_header') !== '1',
+        extendedColumns: false,
+        assetTags: true,
+        statuses: 'all',
       },
       templateId: parameters.get('template_id') ?? '',
+      layout: runtime.reportDefaults.layout,
+      userTimeZone: runtime.reportDefaults.userTimeZone,
       launchedAt: now,
       readyAt: now + runtime.options.reportLaunchDelayMs,
     });
@@ -335,7 +341,60 @@ export function classicHandlers(runtime: SimulatorRuntime): RequestHandler[] {
     });
   };
 
+  /** `action=list` of the classic compliance policy list, which maps report titles to policy IDs. */
+  function listCompliancePolicies(parameters: URLSearchParams): Response {
+    const action = parameters.get('action');
+    if (!action)
+      return runtime.simpleReturn(400, { code: 1903, text: 'Missing required parameter(s): action' });
+    if (action !== 'list') {
+      return runtime.simpleReturn(400, { code: 1905, text: `parameter action has invalid value: ${action}` });
+    }
+    const detailsText = parameters.get('details') ?? 'Basic';
+    const details = (['None', 'Basic', 'All'] as const).find(
+      (candidate) => candidate.toLowerCase() === detailsText.toLowerCase(),
+    );
+    if (!details) {
+      return runtime.simpleReturn(400, {
+        code: 1905,
+        text: `parameter details has invalid value: ${detailsText} (use None, Basic or All)`,
+      });
+    }
+    const idsText = parameters.get('ids');
+    const matches = idsText === null ? () => true : parseIdList(idsText);
+    if (!matches) {
+      return runtime.simpleReturn(400, { code: 1905, text: `parameter ids has invalid value: ${idsText}` });
+    }
+    const reference = estate.options.referenceDate;
+    const entries = [
+      ...estate.policies().map(compliancePolicyEntryOf),
+      ...runtime.extraCompliancePolicies.map((extra) => ({
+        id: extra.id,
+        title: extra.title,
+        createdDate: reference,
+        createdBy: estate.options.userLogin,
+        modifiedDate: reference,
+        modifiedBy: estate.options.userLogin,
+        lastEvaluatedDate: reference,
+        status: 'active' as const,
+        locked: 0 as const,
+        tagIds: [],
+      })),
+    ].filter((entry) => matches(entry.id));
+    const xml = compliancePolicyListXml(
+      entries,
+      details,
+      isoSeconds(runtime.now()),
+      runtime.options.platformHost,
+    );
+    return new Response(xml, { status: 200, headers: { 'Content-Type': 'text/xml;charset=UTF-8' } });
+  }
+
+  const compliancePolicy = (request: Request) =>
+    v2Call('compliancePolicyList', request, async (parameters) => listCompliancePolicies(parameters));
+
   return [
+    http.all('*/api/2.0/fo/compliance/policy/', ({ request }) => compliancePolicy(request)),
+    http.all('*/api/2.0/fo/compliance/policy', ({ request }) => compliancePolicy(request)),
     http.all('*/api/2.0/fo/session/', ({ request }) => session(request)),
     http.all('*/api/2.0/fo/session', ({ request }) => session(request)),
     http.all('*/api/2.0/fo/report/', ({ request }) => report(request)),

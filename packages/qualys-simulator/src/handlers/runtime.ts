@@ -1,7 +1,12 @@
 import { createEstate } from '../estate/create-estate.ts';
 import { isoSeconds } from '../estate/dates.ts';
 import type { Estate } from '../estate/types.ts';
-import { defaultReportSpecs, firstReportId, resolveReportSpec } from '../report/report-spec.ts';
+import {
+  defaultReportSpecs,
+  firstReportId,
+  type ReportDefaults,
+  resolveReportSpec,
+} from '../report/report-spec.ts';
 import { cutStream, onStreamDone } from '../shared/body-streams.ts';
 import { FaultController } from '../shared/fault-controller.ts';
 import { TokenAuthority } from '../shared/jwt.ts';
@@ -71,6 +76,8 @@ export class SimulatorRuntime {
   readonly pcrsWindows = new Map<string, RateWindow>();
   readonly classicWindow: RateWindow | undefined;
   readonly reports: SimReport[];
+  readonly reportDefaults: Required<ReportDefaults>;
+  readonly extraCompliancePolicies: ReadonlyArray<{ id: string; title: string }>;
   readonly now: () => number;
   stats: SimulatorStats = emptyStats();
   classicRunning = 0;
@@ -98,7 +105,14 @@ export class SimulatorRuntime {
     const classic = this.options.classicRateLimit;
     this.classicWindow = classic ? new RateWindow(classic.requests, classic.perMs) : undefined;
     const specs = input.reports ?? defaultReportSpecs(this.estate);
-    this.reports = specs.map((spec, index) => resolveReportSpec(spec, this.estate, firstReportId + index));
+    this.reportDefaults = {
+      layout: input.reportLayout ?? 'real',
+      userTimeZone: input.reportTimeZone ?? 'sydney',
+    };
+    this.extraCompliancePolicies = input.extraCompliancePolicies ?? [];
+    this.reports = specs.map((spec, index) =>
+      resolveReportSpec(spec, this.estate, firstReportId + index, this.reportDefaults),
+    );
     const runtime = this;
     this.state = {
       estate: this.estate,

@@ -2,7 +2,9 @@ import { policyReportXmlElements } from '@posturesync/qualys-formats';
 import { describe, expect, it } from 'vitest';
 import { createEstate } from '../estate/create-estate.ts';
 import { parseEvidenceText } from './evidence-text.ts';
-import { generatePolicyReportCsv, policyReportCsvResultColumns } from './policy-report-csv.ts';
+import { generatePolicyReportCsv } from './policy-report-csv.ts';
+import { legacyPolicyReportCsvResultColumns } from './policy-report-csv-legacy.ts';
+import { policyReportCsvResultColumns } from './policy-report-csv-real.ts';
 import { generatePolicyReportXml } from './policy-report-xml.ts';
 
 async function collect(chunks: AsyncIterable<string>): Promise<string> {
@@ -15,7 +17,7 @@ const estate = createEstate({ seed: 6, hosts: 14, policies: 2, controlsPerPolicy
 const policyId = estate.policies()[0]!.id;
 
 describe('policy report generators', () => {
-  it('issue 3: template options drop the criticality, evidence and exception columns', async () => {
+  it('issue 11: real-layout template options drop criticality, evidence and exception columns', async () => {
     const csv = await collect(
       generatePolicyReportCsv(estate, {
         title: 't',
@@ -23,10 +25,98 @@ describe('policy report generators', () => {
         include: { criticality: false, evidence: false, exceptions: false, header: false },
       }),
     );
+    expect(csv.startsWith('SUMMARY\r\n')).toBe(true);
+    const lines = csv.split('\r\n');
+    const headers = lines[lines.indexOf('RESULTS') + 1]!.split(',');
+    expect(headers).toEqual([
+      'Host IP',
+      'DNS Hostname',
+      'NetBIOS Hostname',
+      'Tracking Method',
+      'Operating System',
+      'NETWORK',
+      'Last Scan Date',
+      'Evaluation Date',
+      'Control ID',
+      'Technology',
+      'Control',
+      'Instance',
+      'Rationale',
+      'Status',
+      'Remediation',
+      'Deprecated',
+      'Qualys Host ID',
+    ]);
+  });
+
+  it('issue 11: the extended template adds OS CPE, Cause of Failure and Previous Status in place', async () => {
+    const csv = await collect(
+      generatePolicyReportCsv(estate, { title: 't', policyId, include: { extendedColumns: true } }),
+    );
+    const lines = csv.split('\r\n');
+    const headers = lines[lines.indexOf('RESULTS') + 1]!.split(',');
+    expect(headers).toHaveLength(policyReportCsvResultColumns.length);
+    expect(headers[headers.indexOf('Operating System') + 1]).toBe('OS CPE');
+    expect(headers[headers.indexOf('Exception Comments History') + 1]).toBe('Cause of Failure');
+    expect(headers.at(-1)).toBe('Previous Status');
+  });
+
+  it('issue 11: a status filter shows fewer RESULTS rows; SUMMARY follows them, Host Statistics does not', async () => {
+    const lines = (csv: string) => csv.split('\r\n');
+    const section = (csv: string, marker: string, next: string) => {
+      const all = lines(csv);
+      return all.slice(all.indexOf(marker) + 2, all.indexOf(next));
+    };
+    const full = await collect(generatePolicyReportCsv(estate, { title: 't', policyId }));
+    const failedOnly = await collect(
+      generatePolicyReportCsv(estate, { title: 't', policyId, include: { statuses: ['Failed'] } }),
+    );
+    const failedResults = [...estate.hostIdsForPolicy(policyId)].flatMap((hostId) =>
+      [...estate.resultsForHost(policyId, hostId)].filter((result) => result.status === 'Failed'),
+    );
+    const resultRows = lines(failedOnly).filter((line) => line.startsWith('"10.') || line.startsWith('"52.'));
+    const hostStatisticsMarker = 'Host Statistics (Percentage of Controls Passed per Host)';
+    expect(section(failedOnly, hostStatisticsMarker, 'ASSET TAGS')).toEqual(
+      section(full, hostStatisticsMarker, 'ASSET TAGS'),
+    );
+    expect(resultRows.length - section(full, hostStatisticsMarker, 'ASSET TAGS').length).toBe(
+      failedResults.length,
+    );
+    const summary = section(failedOnly, 'SUMMARY', hostStatisticsMarker)
+      .join('\n')
+      .match(/"(\d+)"/g)!
+      .map((cell) => cell.replaceAll('"', ''));
+    // Controls, Assets, Control Instances, Passed, Failures, Error, Approved, Pending.
+    const hosts = new Set(failedResults.map((result) => result.host.hostId)).size;
+    expect(summary.slice(-8, -2)).toEqual([
+      String(estate.policy(policyId)!.controls.length),
+      String(hosts),
+      String(failedResults.length),
+      '0',
+      String(failedResults.length),
+      '0',
+    ]);
+
+    const none = await collect(
+      generatePolicyReportCsv(estate, { title: 't', policyId, include: { statuses: [] } }),
+    );
+    expect(lines(none).at(-2)).toMatch(/^Host IP,/);
+    expect(none).not.toContain('Possible reason for empty report');
+  });
+
+  it('issue 3: legacy template options drop the criticality, evidence and exception columns', async () => {
+    const csv = await collect(
+      generatePolicyReportCsv(estate, {
+        title: 't',
+        policyId,
+        layout: 'legacy',
+        include: { criticality: false, evidence: false, exceptions: false, header: false },
+      }),
+    );
     expect(csv.startsWith('"SUMMARY"')).toBe(true);
     const resultsHeader = csv.split('\r\n')[csv.split('\r\n').indexOf('"RESULTS"') + 1]!;
     const headers = resultsHeader.split('","').map((cell) => cell.replaceAll('"', ''));
-    expect(headers).toHaveLength(policyReportCsvResultColumns.length - 2 - 2 - 7);
+    expect(headers).toHaveLength(legacyPolicyReportCsvResultColumns.length - 2 - 2 - 7);
     expect(headers).not.toContain('Criticality Label');
     expect(headers).not.toContain('Evidence');
     expect(headers).not.toContain('Exception Assignee');

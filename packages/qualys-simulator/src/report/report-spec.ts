@@ -1,7 +1,8 @@
 import { ConfigError } from '@posturesync/core';
 import { dayMs, isoSeconds } from '../estate/dates.ts';
 import type { Estate } from '../estate/types.ts';
-import type { ReportState, SimReport, SimReportSpec } from '../simulator-types.ts';
+import type { ReportLayout, ReportState, SimReport, SimReportSpec } from '../simulator-types.ts';
+import type { ReportTimeZone } from './report-local-date.ts';
 
 export const firstReportId = 9_876_543;
 
@@ -34,7 +35,20 @@ export function defaultReportSpecs(estate: Estate): SimReportSpec[] {
   return specs.map((spec) => (policyId && spec.policyId === undefined ? { ...spec, policyId } : spec));
 }
 
-export function resolveReportSpec(spec: SimReportSpec, estate: Estate, fallbackId: number): SimReport {
+/** What a report takes from the simulator when its spec does not say. */
+export interface ReportDefaults {
+  /** Default 'real'. */
+  layout?: ReportLayout;
+  /** Default 'sydney'. */
+  userTimeZone?: ReportTimeZone;
+}
+
+export function resolveReportSpec(
+  spec: SimReportSpec,
+  estate: Estate,
+  fallbackId: number,
+  defaults: ReportDefaults = {},
+): SimReport {
   const policyId = spec.policyId || estate.policies()[0]?.id;
   if (!policyId) {
     throw new ConfigError(
@@ -64,8 +78,13 @@ export function resolveReportSpec(spec: SimReportSpec, estate: Estate, fallbackI
       evidence: spec.include?.evidence ?? true,
       exceptions: spec.include?.exceptions ?? true,
       header: spec.include?.header ?? true,
+      extendedColumns: spec.include?.extendedColumns ?? false,
+      assetTags: spec.include?.assetTags ?? true,
+      statuses: spec.include?.statuses ?? 'all',
     },
     templateId: spec.templateId ?? '1234567',
+    layout: spec.layout ?? defaults.layout ?? 'real',
+    userTimeZone: spec.userTimeZone ?? defaults.userTimeZone ?? 'sydney',
   };
 }
 
@@ -82,8 +101,12 @@ export function reportStateOf(report: SimReport, nowMs: number): { state: Report
 }
 
 /** Accepts a resolved report or a bare spec (resolved with the first report id). */
-export function toSimReport(estate: Estate, spec: SimReport | SimReportSpec): SimReport {
+export function toSimReport(
+  estate: Estate,
+  spec: SimReport | SimReportSpec,
+  defaults: ReportDefaults = {},
+): SimReport {
   return 'expirationDatetime' in spec && 'include' in spec && spec.include && 'header' in spec.include
     ? (spec as SimReport)
-    : resolveReportSpec(spec, estate, firstReportId);
+    : resolveReportSpec(spec, estate, firstReportId, defaults);
 }
