@@ -1,3 +1,4 @@
+export { type ConnectionOptionsTarget, qualysConnectionOptions } from './connection-options.ts';
 export {
   platformOrUrlProblem,
   platformUrls,

@@ -1,5 +1,5 @@
 import { baseUrlProblem, ConfigError } from '@posturesync/core';
-import { platformOrUrlProblem } from '@posturesync/qualys-formats';
+import { platformOrUrlProblem, qualysConnectionOptions } from '@posturesync/qualys-formats';
 import { z } from 'zod';
 import { platformApiUrls, platformNames } from './platforms.ts';
 import { defaultMaxReportAttempts } from './report-retry.ts';
@@ -93,14 +93,7 @@ export const qualysPcReportConfigSchema = z
       .describe(
         'Retries per request after 5xx, timeouts or network errors. Qualys limits (409 codes 1960/1965) are waited out instead, see maxThrottleWaitMinutes.',
       ),
-    maxThrottleWaitMinutes: z
-      .number()
-      .positive()
-      .max(24 * 60)
-      .default(30)
-      .describe(
-        'Total minutes a sync may wait out Qualys throttling (HTTP 429, 409 codes 1960/1965) before it fails; throttling never counts against maxRetries.',
-      ),
+    ...qualysConnectionOptions({ urlKey: 'apiUrl', server: 'API' }),
     maxReportAttempts: z
       .number()
       .int()
@@ -109,33 +102,6 @@ export const qualysPcReportConfigSchema = z
       .default(defaultMaxReportAttempts)
       .describe(
         'Tries per report (and report list) when the body breaks off, is truncated or malformed, or is an error under HTTP 200.',
-      ),
-    readTimeoutSeconds: z
-      .number()
-      .positive()
-      .default(180)
-      .describe('Longest wait for response headers or between two body chunks, in seconds.'),
-    tlsVerify: z
-      .boolean()
-      .default(true)
-      .describe('Verify the API TLS certificate. Turn off only for test rigs.'),
-    maxResponseMinutes: z
-      .number()
-      .positive()
-      .default(240)
-      .describe(
-        'Longest time one response body may take from its headers to its last byte, in minutes; a server that keeps a body open or drips it fails the call (retried) instead of hanging the sync.',
-      ),
-    maxResponseMegabytes: z
-      .number()
-      .positive()
-      .default(32768)
-      .describe('Largest response body accepted, in MiB (default 32 GiB); an endless body fails the call.'),
-    allowInsecureHttp: z
-      .boolean()
-      .default(false)
-      .describe(
-        'Allow a plain http:// apiUrl to a host other than this machine (credentials travel unencrypted; the CLI warns). Off: such a URL is refused.',
       ),
     requestedWith: z
       .string()

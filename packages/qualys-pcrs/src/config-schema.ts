@@ -1,5 +1,5 @@
 import { baseUrlProblem, ConfigError } from '@posturesync/core';
-import { platformOrUrlProblem } from '@posturesync/qualys-formats';
+import { platformOrUrlProblem, qualysConnectionOptions } from '@posturesync/qualys-formats';
 import { z } from 'zod';
 import { defaultPcrsApiVersion, pcrsApiVersions } from './api-version.ts';
 import { platformGateways, platformNames } from './platforms.ts';
@@ -93,19 +93,7 @@ export const qualysPcrsConfigSchema = z
       .describe(
         'Retries per request after 5xx, timeouts or broken responses. Throttling (429) is waited out instead, see maxThrottleWaitMinutes.',
       ),
-    maxThrottleWaitMinutes: z
-      .number()
-      .positive()
-      .max(24 * 60)
-      .default(30)
-      .describe(
-        'Total minutes a sync may wait out Qualys throttling (HTTP 429, 409 codes 1960/1965) before it fails; throttling never counts against maxRetries.',
-      ),
-    readTimeoutSeconds: z
-      .number()
-      .positive()
-      .default(180)
-      .describe('Longest wait for response headers or between two body chunks, in seconds.'),
+    ...qualysConnectionOptions({ urlKey: 'gatewayUrl', server: 'gateway' }),
     rateLimit: z
       .union([
         z.literal(false),
@@ -125,28 +113,6 @@ export const qualysPcrsConfigSchema = z
       .default(60)
       .describe(
         'An incremental sync asks each policy for hosts scanned since its last complete sync started, minus this margin.',
-      ),
-    tlsVerify: z
-      .boolean()
-      .default(true)
-      .describe('Verify the gateway TLS certificate. Turn off only for test rigs.'),
-    maxResponseMinutes: z
-      .number()
-      .positive()
-      .default(240)
-      .describe(
-        'Longest time one response body may take from its headers to its last byte, in minutes; a server that keeps a body open or drips it fails the call (retried) instead of hanging the sync.',
-      ),
-    maxResponseMegabytes: z
-      .number()
-      .positive()
-      .default(32768)
-      .describe('Largest response body accepted, in MiB (default 32 GiB); an endless body fails the call.'),
-    allowInsecureHttp: z
-      .boolean()
-      .default(false)
-      .describe(
-        'Allow a plain http:// gatewayUrl to a host other than this machine (credentials travel unencrypted; the CLI warns). Off: such a URL is refused.',
       ),
     lastEvaluationDate: isoDateFilterSchema
       .optional()
