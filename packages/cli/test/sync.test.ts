@@ -166,7 +166,9 @@ describe('sync, status and history with a fake connector', () => {
       isTTY: true,
     });
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain('\x1b[J');
+    expect(result.stderr).toContain('fake-a syncing (first sync: everything)');
+    // log-update erases the frame line by line (erase line, cursor up) before the summary.
+    expect(result.stderr.endsWith('\x1b[2K\x1b[G')).toBe(true);
     expect(result.stdout).toContain('fake-a (fake) succeeded');
   });
 
