@@ -46,17 +46,17 @@ export class FakeTerminal {
         continue;
       }
       // biome-ignore lint/suspicious/noControlCharactersInRegex: see above
-      const escape = /^\x1b\[([?0-9;]*)([A-Za-z])$/.exec(token);
-      if (!escape) {
+      const sequence = /^\x1b\[([?0-9;]*)([A-Za-z])$/.exec(token);
+      if (!sequence) {
         const line = this.#line().padEnd(this.#column, ' ');
         this.#screen[this.#row] =
           line.slice(0, this.#column) + token + line.slice(this.#column + token.length);
         this.#column += token.length;
         continue;
       }
-      const argument = escape[1] ?? '';
+      const argument = sequence[1] ?? '';
       const count = Number.parseInt(argument || '1', 10);
-      switch (escape[2]) {
+      switch (sequence[2]) {
         case 'A':
           this.#row = Math.max(0, this.#row - count);
           break;
