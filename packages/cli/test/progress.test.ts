@@ -109,7 +109,7 @@ describe('terminal progress', () => {
     now = 300;
     view.handle(progress(4));
     expect(terminal.screen()[1]).toBe(
-      '  postureInfo [████████░░░░░░░░░░░░]  40%  4/10 requests  2.0 requests/s  ETA 3.0s  · 500 records  250 records/s',
+      '  postureInfo [████████░░░░░░░░░░░░]  40%  4/10 requests  ETA 3.0s  2.0 requests/s  · 500 records  250 records/s',
     );
     now = 450;
     view.handle(progress(10));
@@ -168,6 +168,16 @@ describe('terminal progress', () => {
     expect(terminal.screen()).toEqual([]);
   });
 
+  it('issue 15: draws on a terminal that reports no size (0 x 0, as under `script`)', () => {
+    const terminal = new FakeTerminal(0);
+    terminal.rows = 0;
+    const live = new LiveRegion(terminal);
+    live.update(['status one']);
+    expect(terminal.screen()).toEqual(['status one']);
+    live.clear();
+    expect(terminal.screen()).toEqual([]);
+  });
+
   it('log lines print above the live lines, which are redrawn below them', () => {
     const terminal = new FakeTerminal(40);
     const live = new LiveRegion(terminal);
@@ -177,6 +187,13 @@ describe('terminal progress', () => {
     expect(terminal.screen()).toEqual(['a log line', 'status three', 'status two']);
     live.clear();
     expect(terminal.screen()).toEqual(['a log line']);
+  });
+
+  it('live lines are cut to the terminal width, so a status line never wraps', () => {
+    const terminal = new FakeTerminal(30);
+    const live = new LiveRegion(terminal);
+    live.update(['a status line that is much longer than thirty columns', 'short']);
+    expect(terminal.screen()).toEqual(['a status line that is much l…', 'short']);
   });
 });
 

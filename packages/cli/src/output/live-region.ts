@@ -1,4 +1,5 @@
 import { createLogUpdate } from 'log-update';
+import { visibleLength } from './color.ts';
 
 export interface TextSink {
   write(chunk: string): unknown;
@@ -19,17 +20,23 @@ const shown = new Set<LiveRegion>();
  */
 export class LiveRegion {
   readonly #render: ReturnType<typeof createLogUpdate>;
+  readonly #sink: TextSink;
+  readonly #columns: () => number;
   #lines: string[] = [];
 
-  constructor(sink: TextSink, columns: () => number = () => sink.columns ?? 80) {
+  constructor(sink: TextSink, columns: () => number = () => sink.columns || 80) {
+    this.#sink = sink;
+    this.#columns = columns;
     // log-update reads the width from the stream on every frame; the getter keeps it live.
     const stream = {
       write: (chunk: string) => sink.write(chunk),
       get columns() {
         return columns();
       },
+      // A terminal that reports no size (0 x 0, e.g. under `script` or some CI ptys) would make
+      // log-update draw nothing at all: 0 means unknown here.
       get rows() {
-        return sink.rows ?? 24;
+        return sink.rows || 24;
       },
       isTTY: sink.isTTY === true,
     };
@@ -37,20 +44,26 @@ export class LiveRegion {
     this.#render = createLogUpdate(stream as unknown as NodeJS.WriteStream, { showCursor: true });
   }
 
-  /** Prints permanent text above the live lines. */
+  /**
+   * Prints permanent text above the live lines. Written as it is (not through log-update's
+   * `persist`, which would hard-wrap a long log line into several when copied from the screen).
+   */
   print(text: string): void {
-    this.#render.persist(text.endsWith('\n') ? text.slice(0, -1) : text);
+    if (shown.has(this)) this.#render.clear();
+    this.#sink.write(text.endsWith('\n') ? text : `${text}\n`);
     if (this.#lines.length > 0) this.#render(this.#lines.join('\n'));
   }
 
   update(lines: string[]): void {
-    this.#lines = lines;
+    // Cut to the width rather than let long lines wrap: a status line stays one line.
+    const width = Math.max(20, this.#columns() - 1);
+    this.#lines = lines.map((line) => (visibleLength(line) > width ? cut(line, width) : line));
     if (lines.length === 0) {
       this.clear();
       return;
     }
     shown.add(this);
-    this.#render(lines.join('\n'));
+    this.#render(this.#lines.join('\n'));
   }
 
   /** Leaves the last lines on screen as ordinary output and stops redrawing them. */
@@ -78,4 +91,10 @@ export function printAboveLiveRegions(text: string, fallback: (text: string) => 
 /** Clears every live region, e.g. before the process quits at once on a second Ctrl-C. */
 export function clearLiveRegions(): void {
   for (const region of [...shown]) region.clear();
+}
+
+function cut(line: string, width: number): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: strip ANSI colours before cutting
+  const plain = line.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
+  return `${plain.slice(0, width - 1)}…`;
 }

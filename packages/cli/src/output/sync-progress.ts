@@ -78,10 +78,11 @@ export function describeStream(name: string, view: StreamView): string {
       progressPercent(view.done, view.total),
       `${formatCount(view.done)}/${formatCount(view.total)} ${unit}`,
     ];
-    if (!finished && view.ratePerSecond !== null) parts.push(`${formatRate(view.ratePerSecond)} ${unit}/s`);
+    // ETA before the rate: on a narrow terminal the line is cut from the right.
     if (finished) parts.push('done');
     else if (view.etaMs !== null) parts.push(`ETA ${formatDuration(view.etaMs)}`);
     else parts.push('ETA …');
+    if (!finished && view.ratePerSecond !== null) parts.push(`${formatRate(view.ratePerSecond)} ${unit}/s`);
     return `${name} ${parts.join('  ')}  · ${records.join('  ')}`;
   }
   const parts = [...records, `${formatCount(view.batches)} batches`];
