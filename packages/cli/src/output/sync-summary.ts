@@ -96,7 +96,7 @@ export function renderSyncOutcome(outcome: InstanceOutcome, colors: Colors): str
   } else if (outcome.run) {
     const { run } = outcome;
     lines.push(
-      `${mark} ${colors.bold(terminalText(outcome.instance))} (${terminalText(outcome.type)}) ${run.outcome} — run #${run.id}${run.resumedFromRunId === null ? '' : `, resumed from run #${run.resumedFromRunId}`}`,
+      `${mark} ${colors.bold(terminalText(outcome.instance))} (${terminalText(outcome.type)}) ${run.outcome} — run #${run.id}${run.resumedFromRunId !== null ? `, resumed from run #${run.resumedFromRunId}` : run.full ? ', full sync' : ''}`,
       describeRecordCounts(run.counts, outcome.stored, run.quarantined),
       `    closed ${formatCount(run.closed)} · batches ${formatCount(run.batches)} · warnings ${formatCount(run.warningCount)}`,
       `    requests ${formatCount(run.metrics.requests)} · retries ${formatCount(run.metrics.retries)} · rate-limit waits ${formatCount(run.metrics.rateLimitWaits)} (${formatDuration(run.metrics.rateLimitWaitMs)})${throttledNote(run.metrics)}`,
