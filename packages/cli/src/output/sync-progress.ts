@@ -220,6 +220,7 @@ export function createLogProgress(options: {
         done: view.done ?? undefined,
         total: view.total ?? undefined,
         unit: view.unit || undefined,
+        ratePerSecond: view.ratePerSecond === null ? undefined : Math.round(view.ratePerSecond * 10) / 10,
         etaMs: view.etaMs === null ? undefined : Math.round(view.etaMs),
       });
     }
@@ -233,6 +234,7 @@ export function createLogProgress(options: {
           runId: event.runId,
           resumedFromRunId: event.resumedFromRunId ?? undefined,
           full: event.full,
+          mode: event.mode,
         });
         return;
       }
