@@ -5,6 +5,7 @@ import { applyNodeFlags } from './node-flags.ts';
 applyNodeFlags();
 const { runCli } = await import('./cli.ts');
 const { installSignalHandlers } = await import('./signals.ts');
+const { clearLiveRegions, printAboveLiveRegions } = await import('./output/live-region.ts');
 
 // `posturesync history | head` closes the pipe early: that is not an error worth a stack trace.
 for (const stream of [process.stdout, process.stderr]) {
@@ -17,8 +18,12 @@ for (const stream of [process.stdout, process.stderr]) {
 const controller = new AbortController();
 const removeHandlers = installSignalHandlers({
   controller,
-  notify: (message) => process.stderr.write(`\n${message}\n`),
-  exit: (code) => process.exit(code),
+  // Through the live region: a message written past it would leave a stale progress frame behind.
+  notify: (message) => printAboveLiveRegions(message, (text) => process.stderr.write(`\n${text}\n`)),
+  exit: (code) => {
+    clearLiveRegions();
+    process.exit(code);
+  },
 });
 
 /** Asks on the terminal (stderr, so stdout stays clean for --json); only when stdin is one. */

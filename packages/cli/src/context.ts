@@ -145,6 +145,8 @@ export function createContext(
     live,
     stdout,
     out: (text) => {
+      // Command output is final: no progress frame may stay on screen above or below it.
+      live?.clear();
       const safe = redactor.redact(text);
       stdout.write(safe.endsWith('\n') ? safe : `${safe}\n`);
     },

@@ -90,7 +90,7 @@ describe('config file validation', () => {
       `connectors:\n${goodBlock}    mode: sideways\n    policyIds:\n      include: [1, "2"]\n`,
     );
     expect(message).toContain(
-      'connectors[0] (fake-prod).mode: expected one of "ok", "reject", "fail", "auth", "hostile", got "sideways"',
+      'connectors[0] (fake-prod).mode: expected one of "ok", "reject", "fail", "auth", "hostile", "duplicates", "hang", got "sideways"',
     );
     expect(message).toContain('connectors[0] (fake-prod).policyIds.include[0]: expected a string, got 1');
   });

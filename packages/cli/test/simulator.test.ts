@@ -139,6 +139,41 @@ describe('sync against a running simulator with a config naming each connector',
     expect(historyJson.stdout).not.toContain(defaultCredentials.password);
   });
 
+  it('issue 15: the stored counts the summary prints are the rows in the tables (SELECT COUNT(*))', async () => {
+    const cwd = project();
+    const sync = await invoke(['--no-color', 'sync'], { cwd, env });
+    expect(sync.code).toBe(0);
+    const store = Store.open(join(cwd, 'qualys.db'), { readonly: true });
+    try {
+      for (const instance of ['pcrs-sim', 'report-sim']) {
+        const count = (table: string) =>
+          (
+            store.database
+              .prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE connector_instance = ?`)
+              .get(instance) as { n: number }
+          ).n;
+        const block = sync.stdout.slice(sync.stdout.indexOf(`✓ ${instance} `));
+        const printed =
+          /stored: hosts ([\d,]+) · policies ([\d,]+) · definitions ([\d,]+) · violations ([\d,]+); quarantined ([\d,]+); duplicates passed over ([\d,]+)/.exec(
+            block,
+          );
+        expect(printed, `${instance}: ${sync.stdout}`).not.toBeNull();
+        const numbers = (printed ?? []).slice(1).map((text) => Number(text.replaceAll(',', '')));
+        expect(numbers.slice(0, 4)).toEqual([
+          count('hosts'),
+          count('policies'),
+          count('violation_definitions'),
+          count('violations'),
+        ]);
+        expect(numbers[0]).toBeGreaterThan(0);
+        expect(numbers[3]).toBeGreaterThan(0);
+        expect(numbers[4]).toBe(count('quarantine'));
+      }
+    } finally {
+      store.close();
+    }
+  });
+
   it('a wrong password is an auth error: exit 3, and the wrong password is not printed', async () => {
     const cwd = project();
     const wrong = 'definitely-wrong-password';

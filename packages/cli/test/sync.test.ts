@@ -90,11 +90,55 @@ describe('sync, status and history with a fake connector', () => {
     expect(status.stdout).not.toContain(password);
   });
 
+  it('issue 15: the summary says first sync, then incremental (not "fresh start"), and full for --full', async () => {
+    const cwd = project(block('fake-a'));
+    const first = await invoke(['sync'], { cwd, env, registry: fakeRegistry });
+    expect(first.stdout).toMatch(
+      /fake-a \(fake\) succeeded in \S+ — run #1, first sync \(no stored state\)\n/,
+    );
+    const incremental = await invoke(['sync'], { cwd, env, registry: fakeRegistry });
+    expect(incremental.stdout).toMatch(/— run #2, incremental\n/);
+    const full = await invoke(['sync', '--full'], { cwd, env, registry: fakeRegistry });
+    expect(full.stdout).toMatch(/— run #3, full sync\n/);
+    for (const output of [first, incremental, full]) expect(output.stdout).not.toContain('fresh start');
+    const json = await invoke(['--json', 'sync'], { cwd, env, registry: fakeRegistry });
+    expect(JSON.parse(json.stdout).runs[0].summary).toMatchObject({ resumed: false, mode: 'incremental' });
+  });
+
+  it('issue 15: the summary labels its counts: stored (as in the tables), quarantined, duplicates passed over', async () => {
+    const cwd = project(block('fake-a', '    mode: duplicates\n'));
+    const result = await invoke(['sync'], { cwd, env, registry: fakeRegistry });
+    expect(result.code).toBe(0);
+    // Host 1 and its finding came twice: delivered 3 hosts and 3 findings, stored 2 of each.
+    expect(result.stdout).toContain(
+      'stored: hosts 2 · policies 1 · definitions 1 · violations 2; quarantined 0; duplicates passed over 2',
+    );
+    const store = Store.open(join(cwd, 'data', 'test.db'), { readonly: true });
+    try {
+      const count = (table: string) =>
+        (store.database.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
+      expect([
+        count('hosts'),
+        count('policies'),
+        count('violation_definitions'),
+        count('violations'),
+      ]).toEqual([2, 1, 1, 2]);
+    } finally {
+      store.close();
+    }
+    const json = await invoke(['--json', 'sync', '--full'], { cwd, env, registry: fakeRegistry });
+    const run = JSON.parse(json.stdout).runs[0];
+    expect(run.summary.counts).toMatchObject({ hosts: 3, violations: 3 });
+    expect(run.stored).toEqual({ hosts: 2, policies: 1, definitions: 1, violations: 2 });
+  });
+
   it('quarantined records make the run partial: exit 4', async () => {
     const cwd = project(block('fake-a', '    mode: reject\n'));
     const result = await invoke(['sync'], { cwd, env, registry: fakeRegistry });
     expect(result.code).toBe(4);
-    expect(result.stdout).toContain('quarantined 1');
+    expect(result.stdout).toContain(
+      'stored: hosts 2 · policies 1 · definitions 1 · violations 2; quarantined 1; duplicates passed over 0',
+    );
   });
 
   it('a failed run exits 5 and its error message is redacted', async () => {
@@ -166,7 +210,9 @@ describe('sync, status and history with a fake connector', () => {
       isTTY: true,
     });
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain('\x1b[J');
+    expect(result.stderr).toContain('fake-a syncing (first sync: everything)');
+    // log-update erases the frame line by line (erase line, cursor up) before the summary.
+    expect(result.stderr.endsWith('\x1b[2K\x1b[G')).toBe(true);
     expect(result.stdout).toContain('fake-a (fake) succeeded');
   });
 

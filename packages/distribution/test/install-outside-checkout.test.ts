@@ -107,6 +107,14 @@ function lastRun(database: string): { outcome: string; hosts: number } | undefin
   }
 }
 
+function runningOrNot(database: string): boolean {
+  try {
+    return lastRun(database)?.outcome === 'running';
+  } catch {
+    return false;
+  }
+}
+
 describe('issue 15: posturesync installed from its tarballs, outside the checkout', () => {
   let directory = '';
   const simulators: ChildProcess[] = [];
@@ -208,7 +216,8 @@ describe('issue 15: posturesync installed from its tarballs, outside the checkou
     // Wait until the run is recorded as running (the database exists and holds the run).
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
-      if (existsSync(database) && lastRun(database)?.outcome === 'running') break;
+      // The file exists a moment before its tables do: "no such table" means not yet.
+      if (existsSync(database) && runningOrNot(database)) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(lastRun(database)?.outcome).toBe('running');

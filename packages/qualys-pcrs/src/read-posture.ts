@@ -132,11 +132,13 @@ export async function* readPosture(
   const progress = new Map<string, PolicyProgress>();
   let callsDone = 0;
   let callsKnown = 0;
-  let listingDone = false;
+  // The number of postureInfo calls is known once every hostids call has answered (each
+  // group's calls are planned as soon as its host IDs are in), long before the last call starts.
+  let hostIdsIn = false;
   const progressOf = () => ({
     stream: 'postureInfo',
     done: callsDone,
-    total: listingDone ? callsKnown : null,
+    total: hostIdsIn ? callsKnown : null,
     unit: 'requests',
   });
 
@@ -166,11 +168,9 @@ export async function* readPosture(
   };
 
   async function* listJobs(): AsyncGenerator<PostureJob> {
-    for (const { lastScanDate, policyIds: group } of hostIdsGroups(
-      selectedIds,
-      run.lastScanDates,
-      config.policiesPerHostIdsCall,
-    )) {
+    const groups = hostIdsGroups(selectedIds, run.lastScanDates, config.policiesPerHostIdsCall);
+    if (groups.length === 0) hostIdsIn = true;
+    for (const [groupIndex, { lastScanDate, policyIds: group }] of groups.entries()) {
       const groupLabel = `hostids policies ${group.join(',')}${lastScanDate === null ? '' : ` since ${lastScanDate}`}`;
       const entries = await retryWholeCall(
         () =>
@@ -185,6 +185,8 @@ export async function* readPosture(
       const byPolicy = new Map(entries.map((entry) => [entry.policyId, entry]));
       const warnings: string[] = [];
       const scopes: CompletedScope[] = [];
+      // Every call of the group is planned before the first one starts, so the total is known.
+      const planned: PostureJob[] = [];
       for (const policyId of group) {
         const entry = byPolicy.get(policyId);
         if (!entry || entry.error !== null) {
@@ -223,12 +225,15 @@ export async function* readPosture(
             callsDone++;
             continue;
           }
-          yield job;
+          planned.push(job);
         }
+        // `pending` counts the planned calls too, so the scope is taken only once they are stored.
         state.listed = true;
         const scope = takeScope(policyId);
         if (scope) scopes.push(scope);
       }
+      if (groupIndex === groups.length - 1) hostIdsIn = true;
+      for (const job of planned) yield job;
       if (warnings.length > 0 || scopes.length > 0) {
         await channel.offer(() => {
           const batch: RecordBatch = {
@@ -242,7 +247,6 @@ export async function* readPosture(
         });
       }
     }
-    listingDone = true;
   }
 
   const jobs = listJobs();

@@ -72,6 +72,28 @@ describe('qualys-pcrs read() against the simulator', () => {
     expect(distinctRecords(batches).violations.size).toBe(estate.postureRecordCount(active));
   });
 
+  it('issue 15: the postureInfo request total is known from the first postureInfo batch on (once host IDs are in)', async () => {
+    simulator = await startSimulator({ estate: { seed: 3, hosts: 20, policies: 4, controlsPerPolicy: 2 } });
+    const estate = simulator.state.estate;
+    const active = activePolicyIds(estate);
+    const batchSize = 3;
+    const { batches, error } = await readAll(configFor(simulator.url, { batchSize, parallelRequests: 1 }));
+    expect(error).toBeUndefined();
+    const expectedCalls = active.reduce(
+      (total, policyId) => total + Math.ceil(estate.hostIdsForPolicy(policyId).length / batchSize),
+      0,
+    );
+    expect(expectedCalls).toBeGreaterThan(2);
+    const posture = batches.filter((batch) => batch.stream === 'postureInfo').map((batch) => batch.progress);
+    expect(posture.length).toBeGreaterThan(2);
+    // Every report, the first one included, has the total, and `done` never passes it.
+    for (const progress of posture) {
+      expect(progress).toMatchObject({ stream: 'postureInfo', total: expectedCalls, unit: 'requests' });
+      expect(progress?.done).toBeLessThanOrEqual(expectedCalls);
+    }
+    expect(posture.at(-1)?.done).toBe(expectedCalls);
+  });
+
   it('issue 4: policiesPerHostIdsCall groups policies per hostids call', async () => {
     simulator = await startSimulator();
     const active = activePolicyIds(simulator.state.estate);

@@ -6,6 +6,7 @@ import { type ExitCode, exitCodeForError, exitCodeForErrorCode, exitCodes } from
 import { describeError, internalErrorCode } from '../output/report-error.ts';
 import { createLogProgress, createTerminalProgress, type ProgressListener } from '../output/sync-progress.ts';
 import type { InstanceOutcome } from '../output/sync-summary.ts';
+import { storedByRun } from './stored-counts.ts';
 
 export function exitCodeForSummary(summary: SyncRunSummary): ExitCode {
   switch (summary.outcome) {
@@ -37,6 +38,15 @@ export function warnAboutTls(context: CliContext, connectors: readonly ResolvedC
         `Connector instance "${connector.name}" talks plain http:// to ${connector.insecureHttpUrl} (allowInsecureHttp: true): its credentials and data cross the network unencrypted, readable and forgeable by anyone on the path. Use https:// unless this is a test rig.`,
         connector.name,
       );
+  }
+}
+
+/** The counts are a courtesy of the summary: a database that cannot answer must not fail the run's report. */
+function storedOrNull(store: Store, instance: string, runId: number) {
+  try {
+    return storedByRun(store, instance, runId);
+  } catch {
+    return null;
   }
 }
 
@@ -78,6 +88,7 @@ export async function syncInstances(
           type: connector.type,
           exitCode: exitCodeForSummary(summary),
           summary: context.redactor.redactValue(summary),
+          stored: storedOrNull(store, connector.name, summary.runId),
           error:
             summary.errorCode === null && summary.errorMessage === null
               ? null
@@ -88,15 +99,16 @@ export async function syncInstances(
                 },
         };
       } catch (error) {
+        // The engine records a run before it can fail or be cancelled; show what that run did.
+        const run =
+          store.history({ instance: connector.name, limit: 1 }).find((run) => run.id > previousRunId) ?? null;
         outcome = {
           instance: connector.name,
           type: connector.type,
           exitCode: exitCodeForError(error),
           summary: null,
-          // The engine records a run before it can fail or be cancelled; show what that run did.
-          run:
-            store.history({ instance: connector.name, limit: 1 }).find((run) => run.id > previousRunId) ??
-            null,
+          run,
+          stored: run === null ? null : storedOrNull(store, connector.name, run.id),
           error: describeError(error, context.redactor),
         };
         if (!isPostureSyncError(error))

@@ -36,3 +36,9 @@ export function durationBetween(start: string | null, end: string | null): numbe
   const ms = new Date(end).getTime() - new Date(start).getTime();
   return Number.isFinite(ms) ? ms : null;
 }
+
+/** `2.5/s` below ten, `250/s` above: a rate of a few requests a second still reads as moving. */
+export function formatRate(perSecond: number): string {
+  if (!Number.isFinite(perSecond) || perSecond <= 0) return '0';
+  return perSecond < 10 ? perSecond.toFixed(1) : formatCount(perSecond);
+}

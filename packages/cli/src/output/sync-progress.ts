@@ -1,30 +1,42 @@
 import type { Logger } from '@posturesync/core';
 import type { SyncEvent } from '../engine.ts';
 import type { Colors } from './color.ts';
-import { formatCount, formatDuration } from './format.ts';
+import { formatCount, formatDuration, formatRate } from './format.ts';
 import type { LiveRegion } from './live-region.ts';
+import { progressBar, progressPercent } from './progress-bar.ts';
 import { terminalText } from './terminal-text.ts';
 
-interface StreamView {
+export interface StreamView {
   records: number;
   batches: number;
   recordsPerSecond: number;
   done: number | null;
   total: number | null;
   unit: string;
+  /** Units (e.g. requests) per second, or null until measurable. */
+  ratePerSecond: number | null;
   etaMs: number | null;
 }
 
 export interface ProgressListener {
   handle(event: SyncEvent): void;
-  /** Stops redrawing and removes the live lines (the run's summary is printed next). */
+  /** Stops redrawing for good and removes the live lines (the run's summary is printed next). */
   stop(): void;
 }
 
 function streamFor(streams: Map<string, StreamView>, name: string): StreamView {
   let view = streams.get(name);
   if (!view) {
-    view = { records: 0, batches: 0, recordsPerSecond: 0, done: null, total: null, unit: '', etaMs: null };
+    view = {
+      records: 0,
+      batches: 0,
+      recordsPerSecond: 0,
+      done: null,
+      total: null,
+      unit: '',
+      ratePerSecond: null,
+      etaMs: null,
+    };
     streams.set(name, view);
   }
   return view;
@@ -43,24 +55,38 @@ function apply(streams: Map<string, StreamView>, event: SyncEvent): boolean {
     view.done = event.done;
     view.total = event.total;
     view.unit = event.unit;
+    view.ratePerSecond = event.ratePerSecond;
     view.etaMs = event.etaMs;
     return true;
   }
   return false;
 }
 
+/**
+ * One stream's line. With a known total: a bar, percent, done/total, the unit's rate and the
+ * ETA, then the records stored so far; without one: counts and the records' rate only.
+ */
 export function describeStream(name: string, view: StreamView): string {
-  const parts = [`${formatCount(view.records)} records`, `${formatCount(view.batches)} batches`];
+  const records = [`${formatCount(view.records)} records`];
   // One batch gives no meaningful rate: it would divide by almost nothing.
-  if (view.batches > 1) parts.push(`${formatCount(view.recordsPerSecond)} records/s`);
-  if (view.done !== null)
-    parts.push(
-      view.total === null
-        ? `${formatCount(view.done)} ${view.unit}`
-        : `${formatCount(view.done)}/${formatCount(view.total)} ${view.unit}`,
-    );
-  if (view.total !== null && view.done !== null && view.done >= view.total) parts.push('done');
-  else if (view.total !== null && view.etaMs !== null) parts.push(`ETA ${formatDuration(view.etaMs)}`);
+  if (view.batches > 1) records.push(`${formatCount(view.recordsPerSecond)} records/s`);
+  const unit = terminalText(view.unit);
+  if (view.done !== null && view.total !== null) {
+    const finished = view.done >= view.total;
+    const parts = [
+      progressBar(view.done, view.total),
+      progressPercent(view.done, view.total),
+      `${formatCount(view.done)}/${formatCount(view.total)} ${unit}`,
+    ];
+    // ETA before the rate: on a narrow terminal the line is cut from the right.
+    if (finished) parts.push('done');
+    else if (view.etaMs !== null) parts.push(`ETA ${formatDuration(view.etaMs)}`);
+    else parts.push('ETA …');
+    if (!finished && view.ratePerSecond !== null) parts.push(`${formatRate(view.ratePerSecond)} ${unit}/s`);
+    return `${name} ${parts.join('  ')}  · ${records.join('  ')}`;
+  }
+  const parts = [...records, `${formatCount(view.batches)} batches`];
+  if (view.done !== null) parts.push(`${formatCount(view.done)} ${unit}`);
   return `${name}: ${parts.join('  ')}`;
 }
 
@@ -69,9 +95,21 @@ export function describeThrottleWait(service: string, remainingMs: number): stri
   return `waiting for the ${service} rate limit (${Math.max(1, Math.ceil(remainingMs / 1000))} s)`;
 }
 
+/** The header's status once a run started: what kind of run it is. */
+export function describeStart(event: Extract<SyncEvent, { type: 'start' }>): string {
+  if (event.resumed) return `resuming run #${event.resumedFromRunId ?? '?'}`;
+  const mode = event.mode ?? (event.full ? 'full' : undefined);
+  if (mode === 'full') return 'syncing (full)';
+  if (mode === 'incremental') return 'syncing (incremental)';
+  if (mode === 'first') return 'syncing (first sync: everything)';
+  return 'syncing';
+}
+
 /**
- * Live per-stream lines on a terminal (records, batches, rate, progress, ETA), redrawn at
- * most every `intervalMs` so a fast sync does not spend its time painting.
+ * Live lines on a terminal: a header (instance and status, or the rate-limit wait) and one
+ * line per stream, with a bar as soon as the stream's total is known. Redrawn at most every
+ * `intervalMs` so a fast sync does not spend its time painting; after `stop` nothing is drawn
+ * again, whatever arrives late, so no frame can follow the run's summary.
  */
 export function createTerminalProgress(options: {
   live: LiveRegion;
@@ -91,14 +129,18 @@ export function createTerminalProgress(options: {
   let lastDraw = Number.NEGATIVE_INFINITY;
   let timer: NodeJS.Timeout | null = null;
   let status = 'starting';
+  let stopped = false;
 
   const draw = () => {
     timer = null;
+    if (stopped) return;
     lastDraw = clock();
     const remaining = throttle ? throttle.until - wallClock() : 0;
     if (throttle && remaining <= 0) throttle = null;
-    const shown = throttle ? describeThrottleWait(throttle.service, remaining) : status;
-    const head = `${options.colors.bold(terminalText(options.instance))} ${options.colors.dim(shown)}`;
+    const shown = throttle
+      ? options.colors.yellow(describeThrottleWait(terminalText(throttle.service), remaining))
+      : options.colors.dim(status);
+    const head = `${options.colors.bold(terminalText(options.instance))} ${shown}`;
     options.live.update([
       head,
       ...[...streams].map(
@@ -107,6 +149,7 @@ export function createTerminalProgress(options: {
     ]);
   };
   const schedule = () => {
+    if (stopped) return;
     const wait = lastDraw + interval - clock();
     if (wait <= 0) draw();
     else if (timer === null) {
@@ -117,8 +160,9 @@ export function createTerminalProgress(options: {
 
   return {
     handle(event) {
+      if (stopped) return;
       if (event.type === 'start') {
-        status = event.resumed ? `resuming run #${event.resumedFromRunId ?? '?'}` : 'syncing';
+        status = describeStart(event);
         schedule();
       } else if (event.type === 'warning') {
         options.live.print(`${options.colors.yellow('warn ')} ${terminalText(event.message)}`);
@@ -129,7 +173,7 @@ export function createTerminalProgress(options: {
         if (ticker === null) {
           ticker = setInterval(() => {
             schedule();
-            if (throttle === null && ticker !== null) {
+            if ((throttle === null || stopped) && ticker !== null) {
               clearInterval(ticker);
               ticker = null;
             }
@@ -140,6 +184,7 @@ export function createTerminalProgress(options: {
       } else if (apply(streams, event)) schedule();
     },
     stop() {
+      stopped = true;
       if (timer !== null) clearTimeout(timer);
       timer = null;
       if (ticker !== null) clearInterval(ticker);
@@ -175,6 +220,7 @@ export function createLogProgress(options: {
         done: view.done ?? undefined,
         total: view.total ?? undefined,
         unit: view.unit || undefined,
+        ratePerSecond: view.ratePerSecond === null ? undefined : Math.round(view.ratePerSecond * 10) / 10,
         etaMs: view.etaMs === null ? undefined : Math.round(view.etaMs),
       });
     }
@@ -188,6 +234,7 @@ export function createLogProgress(options: {
           runId: event.runId,
           resumedFromRunId: event.resumedFromRunId ?? undefined,
           full: event.full,
+          mode: event.mode,
         });
         return;
       }

@@ -20,7 +20,8 @@ export const fakeConfigSchema = z.object({
   username: z.string().min(1),
   password: z.string().min(1).describe('Secret: read from FAKE_PASSWORD.'),
   batchSize: z.number().int().min(1).max(5000).default(100),
-  mode: z.enum(['ok', 'reject', 'fail', 'auth', 'hostile']).default('ok'),
+  // duplicates: a host and a finding delivered twice; hang: waits after the first batch until cancelled.
+  mode: z.enum(['ok', 'reject', 'fail', 'auth', 'hostile', 'duplicates', 'hang']).default('ok'),
   policyIds: z.object({ include: z.array(z.string()).default([]) }).default({ include: [] }),
   tlsVerify: z.boolean().default(true),
 });
@@ -145,6 +146,28 @@ export const fakeConnector: ConnectorDefinition<FakeConfig> = defineConnector<Fa
         };
         if (config.mode === 'fail')
           throw new TransientError(`the fake source kept failing (password ${config.password})`);
+        if (config.mode === 'hang') {
+          context.onThrottleWait?.({
+            service: 'Fake',
+            label: 'results page 1',
+            status: 429,
+            limit: 'rate',
+            waitMs: 30_000,
+            until: new Date(Date.now() + 30_000),
+          });
+          await new Promise((_resolve, reject) => {
+            if (context.signal.aborted) reject(context.signal.reason);
+            context.signal.addEventListener('abort', () => reject(context.signal.reason), { once: true });
+          });
+        }
+        if (config.mode === 'duplicates')
+          yield {
+            stream: 'results',
+            position: 'results page 0',
+            hosts: [host('1')],
+            violations: [violation('1', 'failed')],
+            progress: { stream: 'results', done: 1, total: 2, unit: 'hosts' },
+          };
         yield {
           stream: 'results',
           position: 'results page 1',

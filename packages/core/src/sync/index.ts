@@ -7,7 +7,7 @@ export {
 } from './config-fingerprint.ts';
 export { ProgressTracker } from './progress-tracker.ts';
 export { maxStoredWarnings, type RunSyncOptions, runSync } from './run-sync.ts';
-export type { StreamStats, SyncEvent, SyncEventHandler, SyncRunSummary } from './sync-events.ts';
+export type { StreamStats, SyncEvent, SyncEventHandler, SyncMode, SyncRunSummary } from './sync-events.ts';
 export {
   describeIssues,
   type QuarantineEntry,

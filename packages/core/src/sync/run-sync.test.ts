@@ -126,6 +126,18 @@ describe('issue 6: sync engine', () => {
     expect(events.at(-1)).toEqual({ type: 'finished', summary });
   });
 
+  it('issue 15: says what kind of run it was: first, then incremental (a stored state), then full on request', async () => {
+    const events: SyncEvent[] = [];
+    const onEvent = (event: SyncEvent) => events.push(event);
+    const first = await runSync(options(createFakeDefinition({ batches: v0 }), { onEvent }));
+    expect(first.mode).toBe('first');
+    expect(events[0]).toMatchObject({ type: 'start', mode: 'first' });
+    const incremental = await runSync(options(createFakeDefinition({ batches: v0 })));
+    expect(incremental).toMatchObject({ resumed: false, mode: 'incremental' });
+    const full = await runSync(options(createFakeDefinition({ batches: v0 }), { full: true }));
+    expect(full).toMatchObject({ resumed: false, mode: 'full' });
+  });
+
   it('quarantines an invalid record with position and reason, goes on, and ends partial', async () => {
     const bad = { ...makeViolation('h1', '1', '1', 'failed'), firstFailed: 'last tuesday' };
     const batches: RecordBatch[] = v0.map((batch, index) =>
@@ -202,6 +214,7 @@ describe('issue 6: sync engine', () => {
       resumedFromRunId: failed.id,
       generation: failed.id,
       batches: 4,
+      mode: 'resumed',
     });
     // Variant 1 drops one host from each policy: 3 findings per policy were closed.
     expect(resumed.closed).toBe(6);

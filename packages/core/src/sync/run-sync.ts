@@ -14,7 +14,7 @@ import type { Store } from '../store/store.ts';
 import type { DeferredScope, RecordCounts, RunProgress, SyncState, TaintedPolicies } from '../store/types.ts';
 import { configFingerprint, registerConfigSecrets } from './config-fingerprint.ts';
 import { ProgressTracker } from './progress-tracker.ts';
-import type { SyncEvent, SyncEventHandler, SyncRunSummary } from './sync-events.ts';
+import type { SyncEvent, SyncEventHandler, SyncMode, SyncRunSummary } from './sync-events.ts';
 import { validateBatch } from './validate-batch.ts';
 
 /** Warnings and run errors echo source text; keep them readable (issue 13). */
@@ -100,6 +100,13 @@ function deferScopes(
     byScope.set(key, { generation, scope });
   }
   return [...byScope.values()].slice(-maxDeferredScopes);
+}
+
+/** A run with a stored state that is neither resumed nor full is incremental: the connector reads from its checkpoint. */
+function syncMode(plan: Plan, resumed: boolean): SyncMode {
+  if (resumed) return 'resumed';
+  if (plan.full) return 'full';
+  return plan.state === null ? 'first' : 'incremental';
 }
 
 function isCancellation(error: unknown, signal: AbortSignal): boolean {
@@ -250,6 +257,7 @@ export async function runSync<TConfig>(options: RunSyncOptions<TConfig>): Promis
       resumed,
       resumedFromRunId: plan.resumedFromRunId,
       full: plan.full,
+      mode: syncMode(plan, resumed),
     });
     return await execute({
       ...options,
@@ -332,6 +340,7 @@ async function execute<TConfig>(input: ExecuteInput<TConfig>): Promise<SyncRunSu
     generation,
     resumed: input.resumed,
     resumedFromRunId: plan.resumedFromRunId,
+    mode: syncMode(plan, input.resumed),
     counts: { ...totals },
     batches,
     quarantined,

@@ -10,7 +10,12 @@ export interface SyncRunSummary {
   /** True when this run continued an interrupted generation from its last checkpoint. */
   resumed: boolean;
   resumedFromRunId: number | null;
-  /** Records written by this run (valid ones only). */
+  /**
+   * What kind of run this was: `first` (no stored state), `incremental` (a stored state, not
+   * resumed), `full` (`--full`, or a changed config), or `resumed` (an interrupted generation).
+   */
+  mode?: SyncMode;
+  /** Records handed to the store by this run (valid ones only; a record delivered twice counts twice). */
   counts: RecordCounts;
   batches: number;
   quarantined: number;
@@ -24,6 +29,8 @@ export interface SyncRunSummary {
   errorCode: string | null;
   errorMessage: string | null;
 }
+
+export type SyncMode = 'first' | 'incremental' | 'full' | 'resumed';
 
 export interface StreamStats {
   name: string;
@@ -43,6 +50,7 @@ export type SyncEvent =
       resumed: boolean;
       resumedFromRunId: number | null;
       full: boolean;
+      mode?: SyncMode;
     }
   | {
       type: 'batch';
