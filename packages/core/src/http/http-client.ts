@@ -22,14 +22,9 @@ import { RateLimiter, type RateTicket } from './rate-limiter.ts';
 import { RateWindowRecorder } from './rate-window-recorder.ts';
 import type { RateWindowKey, RateWindowStore } from './rate-window-store.ts';
 import { parseBaseUrl, requestTarget } from './request-target.ts';
+import { httpOnlyClassifier, type ResponseClassifier } from './response-classifier.ts';
 import { defaultResponseLimits, type ResponseLimits } from './response-deadline.ts';
-import {
-  limitHintsFromHeaders,
-  qualysConcurrencyLimitCode,
-  qualysRateLimitCode,
-  serverRequestedWaitMs,
-} from './server-wait.ts';
-import { parseSimpleReturn } from './simple-return.ts';
+import { parseRetryAfter } from './retry-after.ts';
 import { cancelledFrom, defaultSleep, type Sleep, throwIfAborted } from './sleep.ts';
 import { defaultMaxThrottleWaitMs, ThrottleBudget } from './throttle-budget.ts';
 import type {
@@ -70,7 +65,7 @@ export interface HttpClientOptions {
   /** Wall clock for server-mandated pauses and `Retry-After` dates; injectable for tests. */
   now?: () => number;
   /**
-   * Longest server-mandated wait (Retry-After, X-RateLimit-ToWait-Sec, SECONDS_TO_WAIT) the client
+   * Longest server-mandated wait (Retry-After, or what the response classifier reads) the client
    * sits out; a longer one fails at once with RateLimitedError saying when to retry. Default 15 min.
    */
   maxServerWaitMs?: number;
@@ -79,7 +74,7 @@ export interface HttpClientOptions {
   /** Whole-body bounds on every response: total time and bytes (defaults 4 h, 32 GiB). See response-deadline.ts. */
   responseLimits?: Partial<ResponseLimits>;
   /**
-   * Total time the client sits out server throttling (429, Qualys 409 codes 1960/1965) before it
+   * Total time the client sits out server throttling (429, or a limit the classifier recognises) before it
    * fails; those waits never count against `retry.maxRetries`. Default 30 min.
    */
   maxThrottleWaitMs?: number;
@@ -90,6 +85,11 @@ export interface HttpClientOptions {
   throttleHint?: string;
   /** Who throttles, for messages and progress ("waiting for the Qualys rate limit"); default "server". */
   serviceName?: string;
+  /**
+   * The source's protocol beyond HTTP (error envelopes, limit headers, "try later" codes); default
+   * HTTP only. Connectors of one vendor share one (e.g. `qualysResponseClassifier`).
+   */
+  responseClassifier?: ResponseClassifier;
   /** Keeps the rate window between processes (see `RateWindowStore`). */
   rateWindow?: { store: RateWindowStore; key: RateWindowKey };
   /** Told every time the server throttles and the client starts waiting (for live progress). */
@@ -147,7 +147,7 @@ type StatusOutcome =
 
 /**
  * Creates the HTTP client every connector uses: an undici keep-alive pool behind a concurrency
- * limiter and an optional request-rate limiter, with retries, Qualys limit handling, auth refresh
+ * limiter and an optional request-rate limiter, with retries, server limit handling, auth refresh
  * and secret redaction. See `README.md` in this folder for the options and every error raised.
  */
 export function createHttpClient(options: HttpClientOptions): ManagedHttpClient {
@@ -165,6 +165,10 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
   const userAgent = options.userAgent ?? 'posturesync';
   const concurrency = new ConcurrencyLimiter(maxConcurrency);
   const serviceName = options.serviceName ?? 'server';
+  const classifier = options.responseClassifier ?? httpOnlyClassifier;
+  const provider = options.serviceName ?? 'the service provider';
+  /** "Qualys may be in maintenance" / "The server may be ...". */
+  const serviceSubject = options.serviceName ?? 'the server';
   // One limiter always exists: without a configured limit it still carries server pauses, the
   // fair queue (a refused request goes first) and any limit the server announces or we learn.
   // An injected sleep without an injected clock (tests, benchmarks) replaces real waiting: the
@@ -250,7 +254,7 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
   }
 
   function observeLimits(headers: Record<string, string>, status: number): void {
-    const hints = limitHintsFromHeaders(headers);
+    const hints = classifier.limitHints(headers);
     if (hints.rateLimit !== null) adaptive.announced(hints.rateLimit, hints.windowMs);
     // A refusal's "0 remaining" is handled by its wait; a success's count tells us about others.
     if (hints.remaining !== null && status >= 200 && status < 300)
@@ -316,7 +320,7 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
     const until = new Date(now() + waitMs).toISOString();
     return new RateLimitedError(
       redactor.redact(
-        `${context.label}: the Qualys API limit is used up and the server asks to wait ${formatDuration(waitMs)} (until ${until}). Run the sync again after that time, or ask Qualys to raise the subscription's API limits.`,
+        `${context.label}: the ${serviceName} API limit is used up and the server asks to wait ${formatDuration(waitMs)} (until ${until}). Run the sync again after that time, or ask ${provider} to raise the subscription's API limits.`,
       ),
       { retryAfterMs: waitMs, details: redactDetails({ ...context, retryAfter: until, waitMs }) },
     );
@@ -377,8 +381,8 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
       );
     }
     const hint = {
-      unreachable: `Check that ${host} is the right address for your Qualys platform and that this machine can reach it (DNS, proxy, firewall).`,
-      timeout: `The server did not answer in time (connect ${timeouts.connectMs} ms, headers ${timeouts.headersMs} ms, body idle ${timeouts.bodyMs} ms); Qualys may be slow or overloaded. Try again later or raise the timeouts.`,
+      unreachable: `Check that ${host} is the right address for your ${serviceName === 'server' ? 'service' : `${serviceName} platform`} and that this machine can reach it (DNS, proxy, firewall).`,
+      timeout: `The server did not answer in time (connect ${timeouts.connectMs} ms, headers ${timeouts.headersMs} ms, body idle ${timeouts.bodyMs} ms); ${serviceSubject} may be slow or overloaded. Try again later or raise the timeouts.`,
       reset: 'The connection was closed unexpectedly; try again later.',
       network: 'Try again later.',
     }[failure.reason];
@@ -422,19 +426,21 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
     refreshed: boolean,
     attempts: number,
   ): StatusOutcome {
-    const simpleReturn = parseSimpleReturn(body);
+    const reading = classifier.classify({ status, headers, body });
     const details = (extra: Record<string, unknown> = {}) =>
       redactDetails({
         ...context,
         status,
         attempts,
-        ...(simpleReturn?.code ? { qualysCode: simpleReturn.code } : {}),
-        ...(simpleReturn?.text ? { qualysText: simpleReturn.text } : {}),
+        ...reading.details,
         bodyExcerpt: excerpt(body),
         ...extra,
       });
     const serverSaid = body.trim() === '' ? '' : ` Server said: ${excerpt(body)}`;
-    const waitMs = serverRequestedWaitMs(headers, simpleReturn, now());
+    const waits = [parseRetryAfter(headers['retry-after'], now()), reading.waitMs].filter(
+      (wait): wait is number => wait !== null,
+    );
+    const waitMs = waits.length === 0 ? null : Math.max(...waits);
     if (status === 401) {
       if (options.auth && !request.skipAuth && !refreshed) return { kind: 'refresh-auth' };
       const again = refreshed ? ' even after logging in again' : '';
@@ -460,30 +466,22 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
       };
     }
     if (status === 429) return { kind: 'limit', limit: 'rate', waitMs };
-    if (status === 409) {
-      if (simpleReturn?.code === qualysRateLimitCode) return { kind: 'limit', limit: 'rate', waitMs };
-      if (simpleReturn?.code === qualysConcurrencyLimitCode)
-        return { kind: 'limit', limit: 'concurrency', waitMs };
-      if (simpleReturn?.code) {
-        return {
-          kind: 'fail',
-          error: new PermissionError(
-            redactor.redact(
-              `${context.label}: Qualys refused the call (HTTP 409, code ${simpleReturn.code}): ${simpleReturn.text ?? 'no text'}. This is an account restriction, not a temporary limit; ask your Qualys administrator.`,
-            ),
-            { details: details() },
-          ),
-        };
-      }
+    const verdict = reading.verdict;
+    if (verdict?.kind === 'limit') return { kind: 'limit', limit: verdict.limit, waitMs };
+    if (verdict?.kind === 'refused') {
+      return {
+        kind: 'fail',
+        error: new PermissionError(redactor.redact(`${context.label}: ${verdict.message}`), {
+          details: details(),
+        }),
+      };
     }
     if (status >= 500) return { kind: 'server-error', waitMs };
-    const qualys = simpleReturn?.code ? ` Qualys code ${simpleReturn.code}: ${simpleReturn.text ?? ''}.` : '';
+    const said = reading.summary === null ? serverSaid : ` ${reading.summary}`;
     return {
       kind: 'fail',
       error: new BadResponseError(
-        redactor.redact(
-          `${context.label}: unexpected HTTP ${status} from ${host}.${qualys}${qualys ? '' : serverSaid}`,
-        ),
+        redactor.redact(`${context.label}: unexpected HTTP ${status} from ${host}.${said}`),
         { details: details() },
       ),
     };
@@ -733,7 +731,7 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
         : '';
       throw new TransientError(
         redactor.redact(
-          `${context.label} failed after ${attempt} attempt${attempt === 1 ? '' : 's'}: the server answered HTTP ${status}${excerptText ? ` (${excerptText})` : ''}. Qualys may be in maintenance or overloaded; try again later.${notReplayable}`,
+          `${context.label} failed after ${attempt} attempt${attempt === 1 ? '' : 's'}: the server answered HTTP ${status}${excerptText ? ` (${excerptText})` : ''}. ${serviceSubject.replace(/^t/, 'T')} may be in maintenance or overloaded; try again later.${notReplayable}`,
         ),
         {
           details: redactDetails({

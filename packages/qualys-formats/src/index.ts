@@ -1,8 +1,0 @@
-export {
-  platformOrUrlProblem,
-  platformUrls,
-  type QualysPlatform,
-  qualysPlatformNames,
-  qualysPlatforms,
-} from './platforms.ts';
-export { policyReportXmlElements, policyReportXmlPaths } from './policy-report-xml-elements.ts';
