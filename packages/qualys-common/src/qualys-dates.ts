@@ -1,6 +1,8 @@
 import { digitsAt, isPlainDateTime, toIsoUtc } from '@posturesync/core';
 
 const colon = 58;
+const digitZero = 48;
+const digitNine = 57;
 const slash = 47;
 
 /**
@@ -11,7 +13,12 @@ const slash = 47;
  */
 export function qualysDateToIsoUtc(value: string | number | null | undefined): string | null | undefined {
   if (typeof value !== 'string') return toIsoUtc(value);
+  // Anything not shaped `MM/DD...` (ISO dates above all, the PCRS case) goes straight to core's
+  // fast path untrimmed (core trims), so it costs two character tests more than before the split.
+  const first = value.charCodeAt(0);
+  if (first >= digitZero && first <= digitNine && value.charCodeAt(2) !== slash) return toIsoUtc(value);
   const trimmed = value.trim();
+  if (trimmed.charCodeAt(2) !== slash) return toIsoUtc(trimmed);
   // Reports hold hundreds of thousands of these: answer the plain shape without a Date (issue 7).
   const fast = fastQualysCsvDate(trimmed);
   if (fast !== undefined) return fast;
