@@ -1,30 +1,24 @@
 import { performance } from 'node:perf_hooks';
 import { type Dispatcher, Pool } from 'undici';
-import {
-  AuthError,
-  BadResponseError,
-  ConfigError,
-  isPostureSyncError,
-  PermissionError,
-  type PostureSyncError,
-  RateLimitedError,
-  TransientError,
-} from '../errors/index.ts';
+import { AuthError, BadResponseError, isPostureSyncError, TransientError } from '../errors/index.ts';
 import type { Logger } from '../log/logger.ts';
 import type { SecretRedactor } from '../log/redact.ts';
 import { AdaptiveRate } from './adaptive-rate.ts';
-import { backoffDelay, resolveRetryPolicy } from './backoff.ts';
+import { backoffDelay, resolveRetryPolicy, throttleBackoff } from './backoff.ts';
 import { bodyLimitErrors } from './body-limit-errors.ts';
+import { type CallContext, createClientErrors, describeFailure, errorMessage } from './client-errors.ts';
 import { ConcurrencyLimiter, type Release } from './concurrency-limiter.ts';
+import { formatDuration } from './format-duration.ts';
 import { createHttpResponse, readExcerpt } from './http-response.ts';
-import { classifyNetworkError, type NetworkFailure } from './network-error.ts';
+import { classifyNetworkError } from './network-error.ts';
+import { notifySentInterceptor, type SentOpaque } from './notify-sent-interceptor.ts';
 import { RateLimiter, type RateTicket } from './rate-limiter.ts';
 import { RateWindowRecorder } from './rate-window-recorder.ts';
 import type { RateWindowKey, RateWindowStore } from './rate-window-store.ts';
+import { combineSignals, normalizeHeaders } from './request-parts.ts';
 import { parseBaseUrl, requestTarget } from './request-target.ts';
 import { httpOnlyClassifier, type ResponseClassifier } from './response-classifier.ts';
 import { defaultResponseLimits, type ResponseLimits } from './response-deadline.ts';
-import { parseRetryAfter } from './retry-after.ts';
 import { cancelledFrom, defaultSleep, type Sleep, throwIfAborted } from './sleep.ts';
 import { defaultMaxThrottleWaitMs, ThrottleBudget } from './throttle-budget.ts';
 import type {
@@ -131,19 +125,6 @@ export const defaultHttpTimeouts: Readonly<HttpTimeouts> = Object.freeze({
 });
 
 const defaultMaxServerWaitMs = 15 * 60_000;
-const excerptLength = 300;
-
-interface CallContext {
-  method: string;
-  path: string;
-  label: string;
-}
-
-type StatusOutcome =
-  | { kind: 'refresh-auth' }
-  | { kind: 'limit'; limit: 'rate' | 'concurrency'; waitMs: number | null }
-  | { kind: 'server-error'; waitMs: number | null }
-  | { kind: 'fail'; error: PostureSyncError };
 
 /**
  * Creates the HTTP client every connector uses: an undici keep-alive pool behind a concurrency
@@ -166,9 +147,6 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
   const concurrency = new ConcurrencyLimiter(maxConcurrency);
   const serviceName = options.serviceName ?? 'server';
   const classifier = options.responseClassifier ?? httpOnlyClassifier;
-  const provider = options.serviceName ?? 'the service provider';
-  /** "Qualys may be in maintenance" / "The server may be ...". */
-  const serviceSubject = options.serviceName ?? 'the server';
   // One limiter always exists: without a configured limit it still carries server pauses, the
   // fair queue (a refused request goes first) and any limit the server announces or we learn.
   // An injected sleep without an injected clock (tests, benchmarks) replaces real waiting: the
@@ -211,9 +189,26 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
   });
   const dispatcher = pool.compose(notifySentInterceptor);
 
-  const redactDetails = (details: Record<string, unknown>) => redactor.redactValue(details);
-  // Redact first, then cut: a cut through a token would leave a prefix no rule recognises (issue 13).
-  const excerpt = (body: string) => redactor.redact(body.replace(/\s+/g, ' ').trim()).slice(0, excerptLength);
+  const {
+    redactDetails,
+    excerpt,
+    serviceSubject,
+    rateLimitTooLong,
+    throttleBudgetSpent,
+    networkError,
+    bodyError,
+    classifyStatus,
+  } = createClientErrors({
+    host,
+    timeouts,
+    serviceName: options.serviceName,
+    throttleHint: options.throttleHint,
+    hasAuth: options.auth !== undefined,
+    redactor,
+    classifier,
+    budget,
+    now,
+  });
 
   function registerSecret(value: string | undefined): void {
     if (!value || registeredSecrets.has(value)) return;
@@ -314,177 +309,6 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
       release();
       throw error;
     }
-  }
-
-  function rateLimitTooLong(context: CallContext, waitMs: number): RateLimitedError {
-    const until = new Date(now() + waitMs).toISOString();
-    return new RateLimitedError(
-      redactor.redact(
-        `${context.label}: the ${serviceName} API limit is used up and the server asks to wait ${formatDuration(waitMs)} (until ${until}). Run the sync again after that time, or ask ${provider} to raise the subscription's API limits.`,
-      ),
-      { retryAfterMs: waitMs, details: redactDetails({ ...context, retryAfter: until, waitMs }) },
-    );
-  }
-
-  /**
-   * The server keeps throttling and waiting once more would overrun the throttling budget: say
-   * how long we waited, how often, and what the user can change.
-   */
-  function throttleBudgetSpent(
-    context: CallContext,
-    status: number,
-    limit: 'rate' | 'concurrency',
-    waitMs: number,
-  ): RateLimitedError {
-    const hint =
-      options.throttleHint ??
-      'Raise the throttling budget or lower the request rate, or run when other tools are not using the same subscription.';
-    const waits = budget.waits;
-    return new RateLimitedError(
-      redactor.redact(
-        `${context.label}: the ${serviceName} ${limit} limit kept refusing calls (HTTP ${status}). This run already waited ${formatDuration(budget.waitedMs)} for it over ${waits} throttle wait${waits === 1 ? '' : 's'}, and waiting ${formatDuration(waitMs)} more would exceed the throttling budget of ${formatDuration(budget.maxWaitMs)}. ${hint}`,
-      ),
-      {
-        retryAfterMs: waitMs,
-        details: redactDetails({
-          ...context,
-          status,
-          limit,
-          throttleWaits: waits,
-          throttleWaitMs: Math.round(budget.waitedMs),
-          maxThrottleWaitMs: budget.maxWaitMs,
-        }),
-      },
-    );
-  }
-
-  function networkError(
-    failure: NetworkFailure,
-    error: unknown,
-    context: CallContext,
-    attempts: number,
-    notReplayable: boolean,
-  ): PostureSyncError {
-    const details = redactDetails({ ...context, reason: failure.reason, errorCode: failure.code, attempts });
-    if (failure.reason === 'tls') {
-      const message = failure.certificate
-        ? `Could not verify the TLS certificate of ${host} (${failure.code}). The certificate is not trusted by this machine: it is self-signed, expired, issued for another name, or replaced by a TLS-inspecting proxy. Add the issuing CA with NODE_EXTRA_CA_CERTS, or, only if you accept that traffic could be intercepted, set \`tlsVerify: false\` in the connector configuration.`
-        : `The TLS handshake with ${host} failed (${failure.code}). Check that the URL uses https only for an HTTPS port and that no proxy interferes. If the server presents an untrusted certificate, see the \`tlsVerify: false\` option.`;
-      return new ConfigError(redactor.redact(message), { cause: error, details });
-    }
-    if (failure.reason === 'invalid-request') {
-      return new ConfigError(
-        redactor.redact(
-          `${context.label}: the request could not be built (${failure.code}): ${errorMessage(error)}. Check the configured URL and headers.`,
-        ),
-        { cause: error, details },
-      );
-    }
-    const hint = {
-      unreachable: `Check that ${host} is the right address for your ${serviceName === 'server' ? 'service' : `${serviceName} platform`} and that this machine can reach it (DNS, proxy, firewall).`,
-      timeout: `The server did not answer in time (connect ${timeouts.connectMs} ms, headers ${timeouts.headersMs} ms, body idle ${timeouts.bodyMs} ms); ${serviceSubject} may be slow or overloaded. Try again later or raise the timeouts.`,
-      reset: 'The connection was closed unexpectedly; try again later.',
-      network: 'Try again later.',
-    }[failure.reason];
-    const retriedNote = notReplayable
-      ? ' It was not retried because this POST is not marked safe to repeat.'
-      : '';
-    return new TransientError(
-      redactor.redact(
-        `${context.label} failed after ${attempts} attempt${attempts === 1 ? '' : 's'}: ${describeFailure(failure)}. ${hint}${retriedNote}`,
-      ),
-      { cause: error, details },
-    );
-  }
-
-  function bodyError(error: unknown, context: CallContext, signal: AbortSignal | undefined): Error {
-    if (signal?.aborted) return cancelledFrom(signal);
-    if (isPostureSyncError(error)) return error;
-    const failure = classifyNetworkError(error);
-    return new TransientError(
-      redactor.redact(
-        `${context.label}: the response body was interrupted (${describeFailure(failure)}). The download can be retried from the start.`,
-      ),
-      {
-        cause: error,
-        details: redactDetails({
-          ...context,
-          reason: failure.reason,
-          errorCode: failure.code,
-          phase: 'body',
-        }),
-      },
-    );
-  }
-
-  function classifyStatus(
-    status: number,
-    headers: Record<string, string>,
-    body: string,
-    context: CallContext,
-    request: HttpRequest,
-    refreshed: boolean,
-    attempts: number,
-  ): StatusOutcome {
-    const reading = classifier.classify({ status, headers, body });
-    const details = (extra: Record<string, unknown> = {}) =>
-      redactDetails({
-        ...context,
-        status,
-        attempts,
-        ...reading.details,
-        bodyExcerpt: excerpt(body),
-        ...extra,
-      });
-    const serverSaid = body.trim() === '' ? '' : ` Server said: ${excerpt(body)}`;
-    const waits = [parseRetryAfter(headers['retry-after'], now()), reading.waitMs].filter(
-      (wait): wait is number => wait !== null,
-    );
-    const waitMs = waits.length === 0 ? null : Math.max(...waits);
-    if (status === 401) {
-      if (options.auth && !request.skipAuth && !refreshed) return { kind: 'refresh-auth' };
-      const again = refreshed ? ' even after logging in again' : '';
-      return {
-        kind: 'fail',
-        error: new AuthError(
-          redactor.redact(
-            `${context.label}: the server rejected the credentials (HTTP 401${again}). Check the username and password and that the account is allowed to use the API.${serverSaid}`,
-          ),
-          { details: details() },
-        ),
-      };
-    }
-    if (status === 403) {
-      return {
-        kind: 'fail',
-        error: new PermissionError(
-          redactor.redact(
-            `${context.label}: access denied (HTTP 403). The account signed in but lacks permission for this API; check that it has API access and the Policy Compliance module.${serverSaid}`,
-          ),
-          { details: details() },
-        ),
-      };
-    }
-    if (status === 429) return { kind: 'limit', limit: 'rate', waitMs };
-    const verdict = reading.verdict;
-    if (verdict?.kind === 'limit') return { kind: 'limit', limit: verdict.limit, waitMs };
-    if (verdict?.kind === 'refused') {
-      return {
-        kind: 'fail',
-        error: new PermissionError(redactor.redact(`${context.label}: ${verdict.message}`), {
-          details: details(),
-        }),
-      };
-    }
-    if (status >= 500) return { kind: 'server-error', waitMs };
-    const said = reading.summary === null ? serverSaid : ` ${reading.summary}`;
-    return {
-      kind: 'fail',
-      error: new BadResponseError(
-        redactor.redact(`${context.label}: unexpected HTTP ${status} from ${host}.${said}`),
-        { details: details() },
-      ),
-    };
   }
 
   async function request(request: HttpRequest): Promise<HttpResponse> {
@@ -782,80 +606,5 @@ const noTicket: RateTicket = {
   refused: () => {},
 };
 
-/**
- * Wait after a throttle answer that named no time and no known window: doubles from the base
- * delay, without jitter (every caller pauses together and the refused one goes first, so there
- * is no herd to spread), capped at the back-off maximum.
- */
-export function throttleBackoff(consecutive: number, policy: RetryPolicy): number {
-  const exponent = Math.min(30, Math.max(0, consecutive - 1));
-  // Never 0: throttle waits do not count as retries, so a zero wait could spin against the server.
-  return Math.max(100, Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** exponent));
-}
-
-interface SentOpaque {
-  onSent: () => void;
-}
-
-/**
- * Tells the rate limiter when a request was actually written to the socket (after any TCP/TLS
- * handshake), which is close to when the server starts counting it. undici passes the request
- * options, including `opaque`, to interceptors; handler methods are forwarded unchanged.
- */
-const notifySentInterceptor: Dispatcher.DispatcherComposeInterceptor = (dispatch) => (opts, handler) => {
-  const onSent = (opts as { opaque?: Partial<SentOpaque> }).opaque?.onSent;
-  if (!onSent) return dispatch(opts, handler);
-  const notifying = new Proxy(handler, {
-    get(target, property) {
-      if (property === 'onRequestSent') {
-        return () => {
-          onSent();
-          return target.onRequestSent?.();
-        };
-      }
-      const value: unknown = Reflect.get(target, property, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  });
-  return dispatch(opts, notifying);
-};
-
-function combineSignals(...signals: (AbortSignal | undefined)[]): AbortSignal | undefined {
-  const present = signals.filter((signal): signal is AbortSignal => signal !== undefined);
-  if (present.length <= 1) return present[0];
-  return AbortSignal.any(present);
-}
-
-function normalizeHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
-  const result: Record<string, string> = {};
-  for (const [key, value] of Object.entries(headers)) {
-    if (value === undefined) continue;
-    result[key.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
-  }
-  return result;
-}
-
-function describeFailure(failure: NetworkFailure): string {
-  const what = {
-    unreachable: 'the server could not be reached',
-    timeout: 'the server timed out',
-    reset: 'the connection was reset',
-    tls: 'the TLS handshake failed',
-    'invalid-request': 'the request was invalid',
-    network: 'a network error occurred',
-  }[failure.reason];
-  return failure.code ? `${what} (${failure.code})` : what;
-}
-
-function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-export function formatDuration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  const seconds = Math.round(ms / 1000);
-  if (seconds < 120) return `${seconds} s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 120) return `${minutes} min ${seconds % 60} s`;
-  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
-}
+export { throttleBackoff } from './backoff.ts';
+export { formatDuration } from './format-duration.ts';
