@@ -1,128 +1,30 @@
 import { performance } from 'node:perf_hooks';
 import { type Dispatcher, Pool } from 'undici';
 import { AuthError, BadResponseError, isPostureSyncError, TransientError } from '../errors/index.ts';
-import type { Logger } from '../log/logger.ts';
-import type { SecretRedactor } from '../log/redact.ts';
 import { AdaptiveRate } from './adaptive-rate.ts';
-import { backoffDelay, resolveRetryPolicy, throttleBackoff } from './backoff.ts';
+import { backoffDelay, resolveRetryPolicy } from './backoff.ts';
 import { bodyLimitErrors } from './body-limit-errors.ts';
 import { type CallContext, createClientErrors, describeFailure, errorMessage } from './client-errors.ts';
 import { ConcurrencyLimiter, type Release } from './concurrency-limiter.ts';
 import { formatDuration } from './format-duration.ts';
+import {
+  defaultHttpTimeouts,
+  type HttpClientOptions,
+  type ManagedHttpClient,
+} from './http-client-options.ts';
 import { createHttpResponse, readExcerpt } from './http-response.ts';
 import { classifyNetworkError } from './network-error.ts';
 import { notifySentInterceptor, type SentOpaque } from './notify-sent-interceptor.ts';
 import { RateLimiter, type RateTicket } from './rate-limiter.ts';
 import { RateWindowRecorder } from './rate-window-recorder.ts';
-import type { RateWindowKey, RateWindowStore } from './rate-window-store.ts';
 import { combineSignals, normalizeHeaders } from './request-parts.ts';
 import { parseBaseUrl, requestTarget } from './request-target.ts';
-import { httpOnlyClassifier, type ResponseClassifier } from './response-classifier.ts';
+import { httpOnlyClassifier } from './response-classifier.ts';
 import { defaultResponseLimits, type ResponseLimits } from './response-deadline.ts';
 import { cancelledFrom, defaultSleep, type Sleep, throwIfAborted } from './sleep.ts';
 import { defaultMaxThrottleWaitMs, ThrottleBudget } from './throttle-budget.ts';
-import type {
-  AuthHook,
-  HttpClient,
-  HttpClientMetrics,
-  HttpRequest,
-  HttpResponse,
-  HttpTimeouts,
-  RateLimit,
-  RetryPolicy,
-} from './types.ts';
-
-export interface HttpClientOptions {
-  baseUrl: string;
-  /** Defaults: connect 30 s, headers 180 s, body (idle between chunks) 180 s. */
-  timeouts?: Partial<HttpTimeouts>;
-  /** Defaults: 5 retries, 1 s base delay, 60 s maximum back-off. */
-  retry?: Partial<RetryPolicy>;
-  /** Calls running at once, counted until each body is consumed; default 2. */
-  maxConcurrency?: number;
-  /** Client-side request-rate limit; default null (off). */
-  rateLimit?: RateLimit | null;
-  auth?: AuthHook;
-  defaultHeaders?: Record<string, string>;
-  /** Verify the server's TLS certificate; default true. */
-  rejectUnauthorized?: boolean;
-  userAgent?: string;
-  redactor: SecretRedactor;
-  logger: Logger;
-  metrics: HttpClientMetrics;
-  /** Cancels every call made through this client. */
-  signal?: AbortSignal;
-  /** Sleep used for back-off and server-mandated waits (injectable for tests). */
-  sleep?: Sleep;
-  /** Jitter source in [0, 1); injectable for tests. */
-  random?: () => number;
-  /** Wall clock for server-mandated pauses and `Retry-After` dates; injectable for tests. */
-  now?: () => number;
-  /**
-   * Longest server-mandated wait (Retry-After, or what the response classifier reads) the client
-   * sits out; a longer one fails at once with RateLimitedError saying when to retry. Default 15 min.
-   */
-  maxServerWaitMs?: number;
-  /** Largest body `text()`/`json()`/`bytes()` will buffer (default 256 MiB); stream `body` for bulk data. */
-  maxBufferedBytes?: number;
-  /** Whole-body bounds on every response: total time and bytes (defaults 4 h, 32 GiB). See response-deadline.ts. */
-  responseLimits?: Partial<ResponseLimits>;
-  /**
-   * Total time the client sits out server throttling (429, or a limit the classifier recognises) before it
-   * fails; those waits never count against `retry.maxRetries`. Default 30 min.
-   */
-  maxThrottleWaitMs?: number;
-  /**
-   * The last sentence of the error raised when the throttling budget is spent: what the user can
-   * change, naming options that exist in their configuration. Connectors set it.
-   */
-  throttleHint?: string;
-  /** Who throttles, for messages and progress ("waiting for the Qualys rate limit"); default "server". */
-  serviceName?: string;
-  /**
-   * The source's protocol beyond HTTP (error envelopes, limit headers, "try later" codes); default
-   * HTTP only. Connectors of one vendor share one (e.g. `qualysResponseClassifier`).
-   */
-  responseClassifier?: ResponseClassifier;
-  /** Keeps the rate window between processes (see `RateWindowStore`). */
-  rateWindow?: { store: RateWindowStore; key: RateWindowKey };
-  /** Told every time the server throttles and the client starts waiting (for live progress). */
-  onThrottleWait?: (wait: ThrottleWait) => void;
-}
-
-/** One server-mandated wait, as reported to `onThrottleWait`. */
-export interface ThrottleWait {
-  label: string;
-  status: number;
-  limit: 'rate' | 'concurrency';
-  waitMs: number;
-  until: Date;
-  service: string;
-}
-
-/** A snapshot of the limits the client currently applies (configured or announced by the server). */
-export interface HttpClientLimits {
-  concurrencyLimit: number;
-  active: number;
-  waiting: number;
-  /** New calls wait until then because the server said the rate window is used up. */
-  pausedUntil: Date | null;
-  /** The request-rate limit in force (configured, announced by the server or learned), or null. */
-  rateLimit: RateLimit | null;
-  /** Throttle answers met and the time spent waiting them out. */
-  throttleWaits: number;
-  throttleWaitMs: number;
-}
-
-export interface ManagedHttpClient extends HttpClient {
-  limits(): HttpClientLimits;
-}
-
-export const defaultHttpTimeouts: Readonly<HttpTimeouts> = Object.freeze({
-  connectMs: 30_000,
-  headersMs: 180_000,
-  bodyMs: 180_000,
-});
+import { createThrottleLayer } from './throttle-layer.ts';
+import type { HttpRequest, HttpResponse, HttpTimeouts } from './types.ts';
 
 const defaultMaxServerWaitMs = 15 * 60_000;
 
@@ -163,7 +65,6 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
   const rateLimiter = new RateLimiter(options.rateLimit ?? null, { now: limiterNow, sleep: limiterSleep });
   const adaptive = new AdaptiveRate(rateLimiter, options.rateLimit ?? null, limiterNow);
   const budget = new ThrottleBudget(options.maxThrottleWaitMs ?? defaultMaxThrottleWaitMs);
-  let consecutiveThrottles = 0;
   const recorder = options.rateWindow
     ? new RateWindowRecorder({
         ...options.rateWindow,
@@ -208,6 +109,25 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
     classifier,
     budget,
     now,
+  });
+
+  const throttle = createThrottleLayer({
+    rateLimiter,
+    adaptive,
+    budget,
+    policy,
+    metrics,
+    logger,
+    serviceName,
+    maxServerWaitMs,
+    limiterNow,
+    now,
+    sleep,
+    onThrottleWait: options.onThrottleWait,
+    rateLimitTooLong,
+    throttleBudgetSpent,
+    recordWait,
+    pauseFor,
   });
 
   function registerSecret(value: string | undefined): void {
@@ -434,8 +354,7 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
         overLimit: bodyLimitErrors(context, status, redactor),
       });
       if (status >= 200 && status < 300) {
-        consecutiveThrottles = 0;
-        adaptive.succeeded();
+        throttle.succeeded();
       }
       if ((status >= 200 && status < 300) || request.acceptStatus?.includes(status)) return response;
 
@@ -477,69 +396,13 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
         continue;
       }
       if (outcome.kind === 'limit') {
-        // Throttling is not failure: wait it out without touching maxRetries; only the total
-        // throttling budget ends it.
-        ticket.refused();
         priority = true;
-        const { limit } = outcome;
-        const windowMs =
-          limit === 'rate' && !request.skipRateLimit ? adaptive.throttled(ticket.grantedAt) : null;
-        let waitMs = outcome.waitMs ?? 0;
-        if (waitMs <= 0) {
-          // The server named no time: the (now lowered) window says when a slot frees, else back off.
-          consecutiveThrottles++;
-          const windowWait = windowMs === null ? 0 : rateLimiter.nextDelayMs;
-          waitMs = windowWait > 0 ? windowWait : throttleBackoff(consecutiveThrottles, policy);
-        }
         const giveUp = <T>(error: T): T => {
           heldSlot?.();
           heldSlot = null;
           return error;
         };
-        if (waitMs > maxServerWaitMs) throw giveUp(rateLimitTooLong(context, waitMs));
-        const pausedNow = rateLimiter.pausedUntil ?? Number.NEGATIVE_INFINITY;
-        const addedMs = Math.max(0, limiterNow() + waitMs - Math.max(limiterNow(), pausedNow));
-        if (!budget.allows(addedMs)) throw giveUp(throttleBudgetSpent(context, status, limit, waitMs));
-        budget.record(addedMs);
-        metrics.throttledWaits++;
-        metrics.throttledWaitMs += Math.round(addedMs);
-        const until = new Date(now() + waitMs);
-        logger.warn(
-          `${context.label}: throttled by the ${serviceName} ${limit} limit (HTTP ${status}); waiting ${formatDuration(waitMs)}, then it goes first`,
-          {
-            ...context,
-            status,
-            limit,
-            waitMs,
-            attempt,
-            throttleWaits: budget.waits,
-            throttleWaitMs: Math.round(budget.waitedMs),
-            rateLimit: rateLimiter.limit ?? undefined,
-          },
-        );
-        try {
-          options.onThrottleWait?.({
-            label: context.label,
-            status,
-            limit,
-            waitMs,
-            until,
-            service: serviceName,
-          });
-        } catch {
-          // A progress display must never break a request.
-        }
-        if (request.skipRateLimit) {
-          recordWait(waitMs);
-          try {
-            await sleep(waitMs, signal);
-          } catch (error) {
-            throw giveUp(error);
-          }
-        } else {
-          // Every call through this client waits, not only this one: the limit is shared.
-          pauseFor(waitMs);
-        }
+        await throttle.waitOut({ ...outcome, context, request, ticket, status, attempt, signal, giveUp });
         continue;
       }
       // 5xx
@@ -608,3 +471,10 @@ const noTicket: RateTicket = {
 
 export { throttleBackoff } from './backoff.ts';
 export { formatDuration } from './format-duration.ts';
+export {
+  defaultHttpTimeouts,
+  type HttpClientLimits,
+  type HttpClientOptions,
+  type ManagedHttpClient,
+  type ThrottleWait,
+} from './http-client-options.ts';
