@@ -1,11 +1,10 @@
 import { performance } from 'node:perf_hooks';
 import { type Dispatcher, Pool } from 'undici';
 import { AuthError, BadResponseError, isPostureSyncError, TransientError } from '../errors/index.ts';
-import { AdaptiveRate } from './adaptive-rate.ts';
 import { backoffDelay, resolveRetryPolicy } from './backoff.ts';
 import { bodyLimitErrors } from './body-limit-errors.ts';
 import { type CallContext, createClientErrors, describeFailure, errorMessage } from './client-errors.ts';
-import { ConcurrencyLimiter, type Release } from './concurrency-limiter.ts';
+import type { Release } from './concurrency-limiter.ts';
 import { formatDuration } from './format-duration.ts';
 import {
   defaultHttpTimeouts,
@@ -13,15 +12,14 @@ import {
   type ManagedHttpClient,
 } from './http-client-options.ts';
 import { createHttpResponse, readExcerpt } from './http-response.ts';
+import { createLimitsLayer } from './limits-layer.ts';
 import { classifyNetworkError } from './network-error.ts';
 import { notifySentInterceptor, type SentOpaque } from './notify-sent-interceptor.ts';
-import { RateLimiter, type RateTicket } from './rate-limiter.ts';
-import { RateWindowRecorder } from './rate-window-recorder.ts';
 import { combineSignals, normalizeHeaders } from './request-parts.ts';
 import { parseBaseUrl, requestTarget } from './request-target.ts';
 import { httpOnlyClassifier } from './response-classifier.ts';
 import { defaultResponseLimits, type ResponseLimits } from './response-deadline.ts';
-import { cancelledFrom, defaultSleep, type Sleep, throwIfAborted } from './sleep.ts';
+import { cancelledFrom, defaultSleep, throwIfAborted } from './sleep.ts';
 import { defaultMaxThrottleWaitMs, ThrottleBudget } from './throttle-budget.ts';
 import { createThrottleLayer } from './throttle-layer.ts';
 import type { HttpRequest, HttpResponse, HttpTimeouts } from './types.ts';
@@ -46,38 +44,9 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
   const responseLimits: ResponseLimits = { ...defaultResponseLimits, ...options.responseLimits };
   const now = options.now ?? Date.now;
   const userAgent = options.userAgent ?? 'posturesync';
-  const concurrency = new ConcurrencyLimiter(maxConcurrency);
   const serviceName = options.serviceName ?? 'server';
   const classifier = options.responseClassifier ?? httpOnlyClassifier;
-  // One limiter always exists: without a configured limit it still carries server pauses, the
-  // fair queue (a refused request goes first) and any limit the server announces or we learn.
-  // An injected sleep without an injected clock (tests, benchmarks) replaces real waiting: the
-  // limiter's clock then moves on by what was "slept", or a pause would never end.
-  let sleptVirtually = 0;
-  const limiterNow = options.now ?? (() => performance.timeOrigin + performance.now() + sleptVirtually);
-  const limiterSleep: Sleep =
-    options.sleep && !options.now
-      ? async (ms, signal) => {
-          await sleep(ms, signal);
-          sleptVirtually += Math.max(0, ms);
-        }
-      : sleep;
-  const rateLimiter = new RateLimiter(options.rateLimit ?? null, { now: limiterNow, sleep: limiterSleep });
-  const adaptive = new AdaptiveRate(rateLimiter, options.rateLimit ?? null, limiterNow);
   const budget = new ThrottleBudget(options.maxThrottleWaitMs ?? defaultMaxThrottleWaitMs);
-  const recorder = options.rateWindow
-    ? new RateWindowRecorder({
-        ...options.rateWindow,
-        limiter: rateLimiter,
-        now: limiterNow,
-        logger,
-        learnedLimit: () => adaptive.lowered,
-      })
-    : null;
-  if (recorder) {
-    recorder.load();
-    rateLimiter.onChange = (kind) => recorder.changed(kind);
-  }
   const registeredSecrets = new Set<string>();
 
   const pool = new Pool(base.origin, {
@@ -110,6 +79,22 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
     budget,
     now,
   });
+
+  const limits = createLimitsLayer({
+    maxConcurrency,
+    rateLimit: options.rateLimit ?? null,
+    rateWindow: options.rateWindow,
+    now: options.now,
+    sleep,
+    sleepInjected: options.sleep !== undefined,
+    wallClock: now,
+    maxServerWaitMs,
+    logger,
+    metrics,
+    classifier,
+    rateLimitTooLong,
+  });
+  const { rateLimiter, adaptive, limiterNow, recordWait, pauseFor, observeLimits, acquireSlot } = limits;
 
   const throttle = createThrottleLayer({
     rateLimiter,
@@ -166,69 +151,6 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
     registerSecret(headers.authorization);
     registerSecret(headers.cookie);
     return headers;
-  }
-
-  function observeLimits(headers: Record<string, string>, status: number): void {
-    const hints = classifier.limitHints(headers);
-    if (hints.rateLimit !== null) adaptive.announced(hints.rateLimit, hints.windowMs);
-    // A refusal's "0 remaining" is handled by its wait; a success's count tells us about others.
-    if (hints.remaining !== null && status >= 200 && status < 300)
-      rateLimiter.alignRemaining(hints.remaining);
-    if (hints.concurrencyLimit !== null) {
-      const limit = Math.min(maxConcurrency, hints.concurrencyLimit);
-      if (limit !== concurrency.limit) {
-        logger.info('Adjusting concurrency to the server limit', { from: concurrency.limit, to: limit });
-        concurrency.setLimit(limit);
-      }
-    }
-    if (hints.pauseMs !== null) pauseFor(hints.pauseMs);
-  }
-
-  function pauseFor(ms: number): number {
-    return rateLimiter.pauseUntil(limiterNow() + ms);
-  }
-
-  function pausedUntilDate(): Date | null {
-    const paused = rateLimiter.pausedUntil;
-    return paused === null ? null : new Date(now() + (paused - limiterNow()));
-  }
-
-  function recordWait(ms: number): void {
-    metrics.rateLimitWaits++;
-    metrics.rateLimitWaitMs += Math.round(ms);
-  }
-
-  /**
-   * Concurrency slot, then rate slot (which also sits out any server pause): the call is sent
-   * right after. `priority`: the server refused this request, so it goes first in both queues.
-   */
-  async function acquireSlot(
-    request: HttpRequest,
-    context: CallContext,
-    signal: AbortSignal | undefined,
-    priority: boolean,
-    heldSlot: Release | null,
-  ): Promise<{ release: Release; ticket: RateTicket }> {
-    if (request.skipRateLimit) return { release: () => {}, ticket: noTicket };
-    let release: Release;
-    if (heldSlot) release = heldSlot;
-    else {
-      const queuedAt = performance.now();
-      const mustWait = concurrency.saturated;
-      release = await concurrency.acquire(signal, priority);
-      if (mustWait) recordWait(performance.now() - queuedAt);
-    }
-    try {
-      const paused = rateLimiter.pausedUntil;
-      if (paused !== null && paused - limiterNow() > maxServerWaitMs)
-        throw rateLimitTooLong(context, paused - limiterNow());
-      const ticket = await rateLimiter.acquire({ signal, priority });
-      if (ticket.waitedMs >= 1) recordWait(ticket.waitedMs);
-      return { release, ticket };
-    } catch (error) {
-      release();
-      throw error;
-    }
   }
 
   async function request(request: HttpRequest): Promise<HttpResponse> {
@@ -437,7 +359,7 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
   return {
     request,
     async close() {
-      recorder?.close();
+      limits.recorder?.close();
       // A body nobody consumed would keep a graceful close waiting forever: give it a moment.
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<'timeout'>((resolve) => {
@@ -449,10 +371,10 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
     },
     limits() {
       return {
-        concurrencyLimit: concurrency.limit,
-        active: concurrency.active,
-        waiting: concurrency.waiting,
-        pausedUntil: pausedUntilDate(),
+        concurrencyLimit: limits.concurrency.limit,
+        active: limits.concurrency.active,
+        waiting: limits.concurrency.waiting,
+        pausedUntil: limits.pausedUntilDate(),
         rateLimit: rateLimiter.limit,
         throttleWaits: budget.waits,
         throttleWaitMs: budget.waitedMs,
@@ -460,14 +382,6 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
     },
   };
 }
-
-const noTicket: RateTicket = {
-  waitedMs: 0,
-  grantedAt: Number.NEGATIVE_INFINITY,
-  sent: () => {},
-  cancel: () => {},
-  refused: () => {},
-};
 
 export { throttleBackoff } from './backoff.ts';
 export { formatDuration } from './format-duration.ts';
