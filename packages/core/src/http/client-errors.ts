@@ -150,12 +150,8 @@ export function createClientErrors(settings: ClientErrorSettings) {
       ),
       {
         cause: error,
-        details: redactDetails({
-          ...context,
-          reason: failure.reason,
-          errorCode: failure.code,
-          phase: 'body',
-        }),
+        phase: 'body',
+        details: redactDetails({ ...context, reason: failure.reason, errorCode: failure.code }),
       },
     );
   }
