@@ -1,3 +1,4 @@
+import type { Dispatcher } from 'undici';
 import type { Logger } from '../log/logger.ts';
 import type { SecretRedactor } from '../log/redact.ts';
 import type { RateWindowKey, RateWindowStore } from './rate-window-store.ts';
@@ -27,6 +28,12 @@ export interface HttpClientOptions {
   defaultHeaders?: Record<string, string>;
   /** Verify the server's TLS certificate; default true. */
   rejectUnauthorized?: boolean;
+  /**
+   * An undici dispatcher to send through instead of the client's own keep-alive pool: a
+   * `ProxyAgent` for an HTTP proxy, a `MockAgent` in tests. The caller configures its connect
+   * timeout and TLS (`rejectUnauthorized` then does nothing) and closes it; `close()` leaves it open.
+   */
+  dispatcher?: Dispatcher;
   userAgent?: string;
   redactor: SecretRedactor;
   logger: Logger;

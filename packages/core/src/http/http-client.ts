@@ -49,15 +49,20 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
   const budget = new ThrottleBudget(options.maxThrottleWaitMs ?? defaultMaxThrottleWaitMs);
   const registeredSecrets = new Set<string>();
 
-  const pool = new Pool(base.origin, {
-    // One spare connection so calls exempt from the limiters (the login) never queue behind them.
-    connections: maxConcurrency + 1,
-    keepAliveTimeout: 10_000,
-    headersTimeout: timeouts.headersMs,
-    bodyTimeout: timeouts.bodyMs,
-    connect: { timeout: timeouts.connectMs, rejectUnauthorized: options.rejectUnauthorized ?? true },
-  });
-  const dispatcher = pool.compose(notifySentInterceptor);
+  // The client owns (and closes) its pool; a given dispatcher (a proxy agent, undici's MockAgent)
+  // belongs to the caller, who closes it.
+  const ownsTransport = options.dispatcher === undefined;
+  const transport: Dispatcher =
+    options.dispatcher ??
+    new Pool(base.origin, {
+      // One spare connection so calls exempt from the limiters (the login) never queue behind them.
+      connections: maxConcurrency + 1,
+      keepAliveTimeout: 10_000,
+      headersTimeout: timeouts.headersMs,
+      bodyTimeout: timeouts.bodyMs,
+      connect: { timeout: timeouts.connectMs, rejectUnauthorized: options.rejectUnauthorized ?? true },
+    });
+  const dispatcher = transport.compose(notifySentInterceptor);
 
   const {
     redactDetails,
@@ -203,6 +208,7 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
       let raw: Dispatcher.ResponseData<SentOpaque>;
       try {
         raw = await dispatcher.request({
+          origin: base.origin,
           path: target,
           method: request.method,
           headers,
@@ -360,14 +366,15 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
     request,
     async close() {
       limits.recorder?.close();
+      if (!ownsTransport) return;
       // A body nobody consumed would keep a graceful close waiting forever: give it a moment.
       let timer: NodeJS.Timeout | undefined;
       const timedOut = new Promise<'timeout'>((resolve) => {
         timer = setTimeout(() => resolve('timeout'), 2000);
       });
-      const outcome = await Promise.race([pool.close(), timedOut]);
+      const outcome = await Promise.race([transport.close(), timedOut]);
       clearTimeout(timer);
-      if (outcome === 'timeout') await pool.destroy();
+      if (outcome === 'timeout') await transport.destroy();
     },
     limits() {
       return {
