@@ -73,5 +73,7 @@ describe('error brands', () => {
     const plain = new TransientError('no answer', { details: { reason: 'timeout' } });
     expect(plain.phase).toBeUndefined();
     expect(plain.details).toEqual({ reason: 'timeout' });
+    // A wrapper that copies the details keeps the phase.
+    expect(new TransientError('with context', { details: broken.details }).phase).toBe('body');
   });
 });

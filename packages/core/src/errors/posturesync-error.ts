@@ -89,9 +89,12 @@ export class PostureSyncError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'PostureSyncError';
     this.code = code;
-    this.phase = options.phase;
+    // An error rebuilt from another one's details (a wrapper adding context) keeps its phase.
+    const detailsPhase = options.details?.phase;
+    this.phase =
+      options.phase ?? (detailsPhase === 'body' || detailsPhase === 'request' ? detailsPhase : undefined);
     this.details =
-      options.phase === undefined ? (options.details ?? {}) : { ...options.details, phase: options.phase };
+      this.phase === undefined ? (options.details ?? {}) : { ...options.details, phase: this.phase };
     // Every brand from the constructed class up to this one, read off the static `brand`s.
     const brands: string[] = [];
     for (let type: unknown = new.target; typeof type === 'function' && type !== Error; ) {
