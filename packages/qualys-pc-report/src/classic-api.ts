@@ -5,11 +5,10 @@ import {
   type HttpResponse,
   PermissionError,
   type PostureSyncError,
-  parseSimpleReturn,
   RateLimitedError,
   readSmallBody,
-  type SimpleReturn,
 } from '@posturesync/core';
+import { parseSimpleReturn, type SimpleReturn } from '@posturesync/qualys-common';
 
 /** Largest small XML document read whole (a report or policy list); error bodies get 1 MiB. */
 export const maxSmallDocumentBytes = 16 * 1024 * 1024;

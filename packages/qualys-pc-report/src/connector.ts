@@ -5,6 +5,7 @@ import {
   defineConnector,
   type Sleep,
 } from '@posturesync/core';
+import { qualysResponseClassifier } from '@posturesync/qualys-common';
 import { checkAccess } from './check.ts';
 import { ClassicApi } from './classic-api.ts';
 import { apiBaseUrl, type QualysPcReportConfig, qualysPcReportConfigSchema } from './config-schema.ts';
@@ -51,6 +52,7 @@ export function createQualysPcReportConnector(
     throttleHint:
       'Raise `maxThrottleWaitMinutes`, or sync when other tools are not using the subscription (Qualys counts the API limits per subscription, for every tool together); a Qualys administrator can raise the limits.',
     serviceName: 'Qualys',
+    responseClassifier: qualysResponseClassifier,
     // Kept in the database (never the password): the next run or `check` starts from this window.
     ...(context.rateWindows
       ? {

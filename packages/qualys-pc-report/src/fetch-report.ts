@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
-import { BadResponseError, parseSimpleReturn } from '@posturesync/core';
+import { BadResponseError } from '@posturesync/core';
+import { parseSimpleReturn } from '@posturesync/qualys-common';
 import { type ClassicApi, errorFromSimpleReturn } from './classic-api.ts';
 import { unzipReport, zipSignature } from './unzip-stream.ts';
 

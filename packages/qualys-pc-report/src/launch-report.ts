@@ -1,11 +1,5 @@
-import {
-  BadResponseError,
-  defaultSleep,
-  type Logger,
-  parseSimpleReturn,
-  type Sleep,
-  TransientError,
-} from '@posturesync/core';
+import { BadResponseError, defaultSleep, type Logger, type Sleep, TransientError } from '@posturesync/core';
+import { parseSimpleReturn } from '@posturesync/qualys-common';
 import type { ClassicApi } from './classic-api.ts';
 import { errorFromSimpleReturn } from './classic-api.ts';
 import type { QualysPcReportConfig } from './config-schema.ts';

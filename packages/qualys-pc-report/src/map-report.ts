@@ -5,13 +5,26 @@ import {
   normalizeStatus,
   type Policy,
   type RejectedRecord,
-  severityFromCriticality,
-  splitIpAddresses,
-  statusCategoryOf,
   type Violation,
   type ViolationDefinition,
 } from '@posturesync/core';
-import { parseCauseOfFailure, parseEvidence } from './evidence.ts';
+import {
+  buildHost,
+  type ControlInfo,
+  mapDefinition,
+  mapViolation,
+  numericHostId,
+  parseBoolean,
+  qgHostId,
+  UnparsableDate,
+} from './map-report-row.ts';
+import {
+  countOf,
+  emptyReadCounts,
+  type ReadCounts,
+  type Shortfall,
+  type SummaryCounts,
+} from './report-counts.ts';
 import { reportDate } from './report-date.ts';
 import {
   describePosition,
@@ -57,96 +70,6 @@ interface HostEntry {
   emitted: boolean;
   /** The record while it sits in the pending batch (later tag merges reach it, as before). */
   host: Host | null;
-}
-
-interface ControlInfo {
-  statement: string | null;
-  criticalityLabel: string | null;
-  criticalityValue: string | null;
-  deprecated: string | null;
-}
-
-function parseBoolean(value: string | null): boolean | null {
-  if (value === null) return null;
-  const lower = value.toLowerCase();
-  if (['1', 'true', 'yes', 'y', 'locked'].includes(lower)) return true;
-  if (['0', 'false', 'no', 'n', 'unlocked'].includes(lower)) return false;
-  return null;
-}
-
-function parseCriticality(value: string | null): number | null {
-  if (value === null || !/^\d+$/.test(value)) return null;
-  const number = Number(value);
-  return number >= 0 && number <= 5 ? number : null;
-}
-
-/** A numeric "Qualys host ID" is the host ID PCRS uses too; a UUID-like one is the QG host ID. */
-function numericHostId(fields: { hostId: string | null; qualysHostId: string | null }): string | null {
-  if (fields.hostId && /^\d+$/.test(fields.hostId)) return fields.hostId;
-  if (!fields.hostId && fields.qualysHostId && /^\d+$/.test(fields.qualysHostId)) return fields.qualysHostId;
-  return fields.hostId;
-}
-
-function qgHostId(fields: { hostId: string | null; qualysHostId: string | null }): string | null {
-  return fields.qualysHostId && fields.qualysHostId !== numericHostId(fields) ? fields.qualysHostId : null;
-}
-
-class UnparsableDate extends Error {}
-
-/** The result counts SUMMARY gives for a policy (null where the template leaves a column out). */
-export interface SummaryCounts {
-  controlInstances: number | null;
-  passed: number | null;
-  failed: number | null;
-  error: number | null;
-}
-
-/** Result rows read for a policy, by status (rows later quarantined included: they were read). */
-export interface ReadCounts {
-  total: number;
-  passed: number;
-  failed: number;
-  error: number;
-  unknown: number;
-}
-
-/** A policy whose RESULTS hold fewer rows than its SUMMARY counts: the file may be cut short. */
-export interface Shortfall {
-  policyUid: string;
-  expected: SummaryCounts;
-  read: ReadCounts;
-}
-
-/** `"6"` in real reports, `"455(98.27%)"` in older layouts: the leading integer, or null. */
-function countOf(value: string | null): number | null {
-  const match = value === null ? null : /^\s*(\d+)/.exec(value);
-  return match?.[1] === undefined ? null : Number(match[1]);
-}
-
-function emptyReadCounts(): ReadCounts {
-  return { total: 0, passed: 0, failed: 0, error: 0, unknown: 0 };
-}
-
-function describeCounts(
-  total: number | null,
-  passed: number | null,
-  failed: number | null,
-  error: number | null,
-) {
-  const part = (value: number | null, word: string) => (value === null ? null : `${value} ${word}`);
-  const parts = [part(passed, 'passed'), part(failed, 'failed'), part(error, 'error')].filter(Boolean);
-  return `${total ?? 'an unknown number of'} result row(s)${parts.length ? ` (${parts.join(', ')})` : ''}`;
-}
-
-/** The warning for a shortfall: both counts, and what it means for the run. */
-export function shortfallWarning(reportId: string, shortfall: Shortfall): string {
-  const { expected, read } = shortfall;
-  return `Policy report ${reportId}, policy ${shortfall.policyUid}: SUMMARY counts ${describeCounts(
-    expected.controlInstances,
-    expected.passed,
-    expected.failed,
-    expected.error,
-  )} but RESULTS holds ${describeCounts(read.total, read.passed, read.failed, read.error)}. The file may have been cut short: what was read is stored, but no finding is closed. Fetch or re-run the report and sync again.`;
 }
 
 /**
@@ -280,12 +203,6 @@ export class ReportMapper {
     return `report ${this.#options.reportId} ${describePosition(position)}`;
   }
 
-  #date(value: string | null): string | null {
-    const iso = reportDate(value);
-    if (iso === undefined) throw new UnparsableDate(String(value));
-    return iso;
-  }
-
   #acceptPolicy(
     fields: FieldValues<
       | 'policyId'
@@ -334,32 +251,6 @@ export class ReportMapper {
     });
   }
 
-  #buildHost(fields: FieldValues<HostField>, tags: string[]): Host | string {
-    const numericId = numericHostId(fields);
-    const ip = fields.ip;
-    if (!numericId && !ip) return 'the host has neither a host ID nor an IP address';
-    const addresses = splitIpAddresses([ip]);
-    return {
-      uid: numericId ?? compositeId(this.#options.network, ip),
-      sourceName: this.#options.sourceName,
-      hostname: fields.dns ?? fields.netbios,
-      ipAddresses: addresses.all,
-      publicIpAddresses: addresses.public,
-      privateIpAddresses: addresses.private,
-      dnsNames: fields.dns ? [fields.dns] : [],
-      netbios: fields.netbios,
-      os: fields.os,
-      trackingMethod: fields.trackingMethod,
-      network: this.#options.network,
-      networkId: null,
-      qualysHostId: qgHostId(fields),
-      assetId: null,
-      lastScanned: this.#date(fields.lastScanDate),
-      tags: [...new Set(tags)],
-      raw: { ...fields },
-    };
-  }
-
   #index(host: Host, fields: FieldValues<HostField>): HostEntry {
     const entry: HostEntry = { uid: host.uid, fields, tags: host.tags, emitted: false, host: null };
     this.#hostsById.set(host.uid, entry);
@@ -387,7 +278,7 @@ export class ReportMapper {
   #emit(entry: HostEntry): void {
     entry.emitted = true;
     if (!entry.host) {
-      const host = this.#buildHost(entry.fields, entry.tags);
+      const host = buildHost(entry.fields, entry.tags, this.#options);
       // Built from fields that built a record before, so it cannot fail now.
       if (typeof host === 'string') throw new Error(`host ${entry.uid} no longer builds: ${host}`);
       host.tags = entry.tags;
@@ -400,7 +291,7 @@ export class ReportMapper {
   #acceptHost(fields: FieldValues<HostField>, tags: string[], position: ReportPosition): void {
     let host: Host | string;
     try {
-      host = this.#buildHost(fields, tags);
+      host = buildHost(fields, tags, this.#options);
     } catch (error) {
       if (!(error instanceof UnparsableDate)) throw error;
       host = `unparsable last scan date ${JSON.stringify(error.message)}`;
@@ -451,7 +342,7 @@ export class ReportMapper {
       hostId: fields.hostId,
       network: fields.network,
     };
-    const host = this.#buildHost(hostFields, tags);
+    const host = buildHost(hostFields, tags, this.#options);
     if (typeof host === 'string') return host;
     return this.#index(host, hostFields);
   }
@@ -490,7 +381,7 @@ export class ReportMapper {
         reject(entry);
         return;
       }
-      const violation = this.#violation(fields, policyId, entry.uid);
+      const violation = mapViolation(fields, policyId, entry.uid, this.#options);
       if (!entry.emitted) this.#emit(entry);
       if (!this.#policyIds.has(policyId)) {
         this.#policyIds.add(policyId);
@@ -509,7 +400,9 @@ export class ReportMapper {
       }
       if (!this.#definitions.has(violation.definitionUid)) {
         this.#definitions.add(violation.definitionUid);
-        this.#pending.definitions.push(this.#definition(fields, policyId, violation.definitionUid));
+        this.#pending.definitions.push(
+          mapDefinition(fields, policyId, violation.definitionUid, this.#controls, this.#options.sourceName),
+        );
       }
       this.#pending.violations.push(violation);
       this.#results += 1;
@@ -519,108 +412,6 @@ export class ReportMapper {
       reject(`unparsable date ${JSON.stringify(error.message)}`);
     }
   }
-
-  #definition(fields: FieldValues<ResultField>, policyId: string, uid: string): ViolationDefinition {
-    const control = this.#controls.get(compositeId(policyId, fields.controlId));
-    const criticalityValue = parseCriticality(fields.criticalityValue ?? control?.criticalityValue ?? null);
-    return {
-      uid,
-      sourceName: this.#options.sourceName,
-      policyUid: policyId,
-      controlId: fields.controlId ?? '',
-      technologyId: fields.technologyId,
-      technologyName: fields.technology,
-      statement: fields.statement ?? control?.statement ?? null,
-      description: fields.rationale,
-      recommendation: fields.remediation,
-      controlReference: fields.controlReferences,
-      criticalityLabel: fields.criticalityLabel ?? control?.criticalityLabel ?? null,
-      criticalityValue,
-      severity: severityFromCriticality(criticalityValue),
-      deprecated: parseBoolean(fields.deprecated ?? control?.deprecated ?? null),
-      sourceCreated: null,
-      sourceLastModified: null,
-      raw: {
-        policyId,
-        controlId: fields.controlId,
-        technology: fields.technology,
-        technologyId: fields.technologyId,
-        criticalityLabel: fields.criticalityLabel ?? control?.criticalityLabel ?? null,
-        criticalityValue: fields.criticalityValue ?? control?.criticalityValue ?? null,
-      },
-    };
-  }
-
-  #violation(fields: FieldValues<ResultField>, policyId: string, hostUid: string): Violation {
-    const controlId = fields.controlId ?? '';
-    // The technology name is in every layout (the ID only in some), so IDs stay equal across formats.
-    const technology = fields.technology ?? fields.technologyId;
-    const status = normalizeStatus(fields.status);
-    const previous = fields.previousStatus;
-    const evidence = parseEvidence(fields.evidence);
-    const expected = fields.expectedValue ?? evidence.expected;
-    const actual = fields.actualValue ?? evidence.actual;
-    const extended = fields.extendedEvidence ?? evidence.extended;
-    const lastUpdated = evidence.actualLastUpdated;
-    return {
-      uid: compositeId(hostUid, policyId, controlId, technology, fields.instance),
-      sourceName: this.#options.sourceName,
-      hostUid,
-      policyUid: policyId,
-      definitionUid: compositeId(policyId, controlId, technology),
-      controlId,
-      technologyId: fields.technologyId,
-      instance: fields.instance,
-      status,
-      previousStatus: previous === null ? null : normalizeStatus(previous),
-      statusCategory: statusCategoryOf(status),
-      firstFailed: this.#date(fields.firstFailDate),
-      lastFailed: this.#date(fields.lastFailDate),
-      firstPassed: this.#date(fields.firstPassDate),
-      lastPassed: this.#date(fields.lastPassDate),
-      lastEvaluated: this.#date(fields.evaluationDate),
-      sourceLastModified: null,
-      expectedValue: expected,
-      actualValue: actual,
-      // The raw cell stays as `text`: the split is a reading of free text, never the only copy.
-      evidence:
-        expected || actual || extended
-          ? {
-              expected,
-              actual,
-              extended,
-              ...(lastUpdated ? { actualLastUpdated: reportDate(lastUpdated) ?? lastUpdated } : {}),
-              ...(fields.evidence ? { text: fields.evidence } : {}),
-            }
-          : fields.evidence
-            ? { text: fields.evidence }
-            : null,
-      causeOfFailure: parseCauseOfFailure(fields.causeOfFailure),
-      exception: this.#exception(fields),
-      network: this.#options.network,
-      raw: {
-        technology: fields.technology,
-        status: fields.status,
-        previousStatus: fields.previousStatus,
-        reportNetwork: fields.network,
-        evaluationDate: fields.evaluationDate,
-        qualysHostId: fields.qualysHostId,
-        ip: fields.ip,
-      },
-    };
-  }
-
-  #exception(fields: FieldValues<ResultField>): Record<string, unknown> | null {
-    const exception = {
-      assignee: fields.exceptionAssignee,
-      status: fields.exceptionStatus,
-      endDate: reportDate(fields.exceptionEndDate) ?? fields.exceptionEndDate,
-      creator: fields.exceptionCreator,
-      createdDate: reportDate(fields.exceptionCreatedDate) ?? fields.exceptionCreatedDate,
-      modifier: fields.exceptionModifier,
-      modifiedDate: reportDate(fields.exceptionModifiedDate) ?? fields.exceptionModifiedDate,
-      comments: fields.exceptionComments,
-    };
-    return Object.values(exception).some((value) => value !== null) ? exception : null;
-  }
 }
+
+export { type ReadCounts, type Shortfall, type SummaryCounts, shortfallWarning } from './report-counts.ts';

@@ -1,11 +1,6 @@
 import type { Readable } from 'node:stream';
-import {
-  BadResponseError,
-  childText,
-  descendantElements,
-  parseSimpleReturn,
-  parseSmallXml,
-} from '@posturesync/core';
+import { BadResponseError, childText, descendantElements, parseSmallXml } from '@posturesync/core';
+import { parseSimpleReturn } from '@posturesync/qualys-common';
 import { type ClassicApi, errorFromSimpleReturn } from './classic-api.ts';
 
 /** The classic compliance policy list (spec/policy-report-csv-real.md §2). */

@@ -1,4 +1,4 @@
-import { toIsoUtc } from '@posturesync/core';
+import { qualysDateToIsoUtc as toIsoUtc } from '@posturesync/qualys-common';
 
 /**
  * Variants of the report date `MM/DD/YYYY at HH:MM:SS (GMT+HHMM)` (spec/policy-report-csv-real.md §5)

@@ -3,9 +3,9 @@ import {
   childElement,
   childElements,
   parseSmallXml,
-  toIsoUtc,
   type XmlElement,
 } from '@posturesync/core';
+import { qualysDateToIsoUtc as toIsoUtc } from '@posturesync/qualys-common';
 
 export interface ReportListEntry {
   id: string;

@@ -4,10 +4,10 @@ import {
   type AuthRefreshReason,
   BadResponseError,
   type Logger,
-  parseSimpleReturn,
   readSmallBody,
   type SecretRedactor,
 } from '@posturesync/core';
+import { parseSimpleReturn } from '@posturesync/qualys-common';
 import { type ClassicApi, errorFromSimpleReturn } from './classic-api.ts';
 
 export const sessionPath = '/api/2.0/fo/session/';

@@ -1,4 +1,4 @@
-import { policyReportXmlElements as names } from '@posturesync/qualys-formats';
+import { policyReportXmlElements as names } from '@posturesync/qualys-common';
 import type { ControlField, HeaderField, HostField, PolicyField, ResultField } from './report-records.ts';
 
 /**

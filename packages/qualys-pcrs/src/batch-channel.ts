@@ -3,6 +3,11 @@
  * sync engine pulling `read()`). Producers wait while `capacity` items are queued, so memory
  * stays bounded by the engine's pace. `offer` builds the item only when it enters the queue:
  * a checkpoint snapshot taken then claims exactly what was queued before it.
+ *
+ * Why not core's helpers: a merge of async sources builds an item when its producer yields it,
+ * before it is queued behind other producers' items, so a checkpoint built there could claim work
+ * not yet handed to the engine. This build-on-enqueue is what makes PCRS checkpoints exact, and
+ * no other connector needs it, so it stays here.
  */
 export class BatchChannel<T> {
   readonly #capacity: number;

@@ -1,5 +1,5 @@
 import { baseUrlProblem, ConfigError } from '@posturesync/core';
-import { platformOrUrlProblem, qualysConnectionOptions } from '@posturesync/qualys-formats';
+import { platformOrUrlProblem, qualysConnectionOptions } from '@posturesync/qualys-common';
 import { z } from 'zod';
 import { defaultPcrsApiVersion, pcrsApiVersions } from './api-version.ts';
 import { platformGateways, platformNames } from './platforms.ts';

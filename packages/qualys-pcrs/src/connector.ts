@@ -1,5 +1,6 @@
 import type { Connector, ConnectorContext } from '@posturesync/core';
 import { createHttpClient, createSharedTokenAuth, defineConnector } from '@posturesync/core';
+import { qualysResponseClassifier } from '@posturesync/qualys-common';
 import { type GatewayToken, requestGatewayToken } from './auth.ts';
 import { checkPcrsAccess } from './check.ts';
 import { type QualysPcrsConfig, qualysPcrsConfigSchema, resolveGatewayUrl } from './config-schema.ts';
@@ -64,6 +65,7 @@ function createPcrsConnector(config: QualysPcrsConfig, context: ConnectorContext
     throttleHint:
       'Raise `maxThrottleWaitMinutes`, lower `parallelRequests` or `rateLimit.requests`, or sync when other tools are not using the subscription (Qualys counts the limit per subscription, for every tool together).',
     serviceName: 'Qualys',
+    responseClassifier: qualysResponseClassifier,
     // Kept in the database (never the password): the next run or `check` starts from this window.
     ...(context.rateWindows
       ? {

@@ -1,4 +1,4 @@
-import { toIsoUtc } from '@posturesync/core';
+import { qualysDateToIsoUtc as toIsoUtc } from '@posturesync/qualys-common';
 
 /** An ID from a JSON number (already exact: see parseJsonElement) or string; undefined when absent. */
 export function idOf(value: unknown): string | undefined {

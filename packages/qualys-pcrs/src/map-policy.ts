@@ -1,5 +1,6 @@
 import type { Policy, RejectedRecord } from '@posturesync/core';
-import { echoValue, toIsoUtc } from '@posturesync/core';
+import { echoValue } from '@posturesync/core';
+import { qualysDateToIsoUtc as toIsoUtc } from '@posturesync/qualys-common';
 import { idOf, stringOrNull } from './field-values.ts';
 
 function lockedOf(value: unknown): boolean | null {

@@ -157,6 +157,6 @@ function classifyBodyError(
   const message = error instanceof Error ? error.message : String(error);
   return new TransientError(
     `${where}: the response broke off after ${wireBytes} bytes and ${records} records (${message}); the call is retried as a whole`,
-    { cause: error, details: { ...details, reason: 'reset', phase: 'body' } },
+    { cause: error, phase: 'body', details: { ...details, reason: 'reset' } },
   );
 }

@@ -27,7 +27,8 @@ export function errorFromQualysElement(element: QualysErrorElement, what: string
   const details = { qualysCode: element.code, qualysText: element.text, request: what };
   if (element.code === '999' || /retry/i.test(element.text)) {
     return new TransientError(`${message}. It is retried; if it persists, try again later.`, {
-      details: { ...details, reason: 'server-error', phase: 'body' },
+      phase: 'body',
+      details: { ...details, reason: 'server-error' },
     });
   }
   return new BadResponseError(message, { details });

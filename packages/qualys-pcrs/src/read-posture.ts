@@ -7,7 +7,7 @@ import type {
   ReadRequest,
   RecordBatch,
 } from '@posturesync/core';
-import { CancelledError } from '@posturesync/core';
+import { CancelledError, chunk } from '@posturesync/core';
 import { BatchChannel } from './batch-channel.ts';
 import { type PcrsState, parsePcrsState, postureBatchKey, toConnectorState } from './checkpoint-state.ts';
 import type { QualysPcrsConfig } from './config-schema.ts';
@@ -38,12 +38,6 @@ interface PolicyProgress {
   rejects: number;
   /** Incremental runs only: the hosts refetched, to limit closing to them. */
   hostIds: string[] | null;
-}
-
-function slices<T>(items: readonly T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let index = 0; index < items.length; index += size) out.push(items.slice(index, index + size));
-  return out;
 }
 
 /** Numeric-looking IDs in numeric order, so a rerun slices the same hosts into the same calls. */
@@ -197,7 +191,7 @@ export async function* readPosture(
           continue;
         }
         const hostIds = [...entry.hostIds].sort(compareIds);
-        const hostSlices = slices(hostIds, config.batchSize);
+        const hostSlices = chunk(hostIds, config.batchSize);
         const state: PolicyProgress = {
           pending: hostSlices.length,
           listed: false,

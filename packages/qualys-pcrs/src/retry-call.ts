@@ -27,7 +27,7 @@ export async function retryWholeCall<T>(operation: () => Promise<T>, options: Re
     isRetryable: (error) =>
       error instanceof MalformedPostureBodyError || error instanceof MalformedJsonBodyError
         ? ++malformed <= maxMalformedBodyRetries
-        : error instanceof TransientError && error.details.phase === 'body',
+        : error instanceof TransientError && error.phase === 'body',
     onRetry: (error, attempt, delayMs) => {
       options.metrics.retries++;
       options.logger.warn(

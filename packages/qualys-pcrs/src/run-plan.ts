@@ -1,4 +1,4 @@
-import type { ReadRequest } from '@posturesync/core';
+import { chunk, type ReadRequest } from '@posturesync/core';
 import { type PcrsRunState, type PcrsState, toQualysDate } from './checkpoint-state.ts';
 
 export type RunMode = 'full' | 'incremental' | 'resume';
@@ -72,9 +72,7 @@ export function hostIdsGroups(
   const groups: HostIdsGroup[] = [];
   const size = Math.max(1, policiesPerCall);
   for (const [lastScanDate, members] of byDate) {
-    for (let index = 0; index < members.length; index += size) {
-      groups.push({ lastScanDate, policyIds: members.slice(index, index + size) });
-    }
+    for (const policyIds of chunk(members, size)) groups.push({ lastScanDate, policyIds });
   }
   return groups;
 }

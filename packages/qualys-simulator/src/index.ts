@@ -1,4 +1,4 @@
-export { policyReportXmlElements, policyReportXmlPaths } from '@posturesync/qualys-formats';
+export { policyReportXmlElements, policyReportXmlPaths } from '@posturesync/qualys-common';
 export { createQualysHandlers } from './create-qualys-handlers.ts';
 export {
   createEstate,

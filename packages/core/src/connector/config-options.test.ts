@@ -63,7 +63,7 @@ describe('describeConfigOptions', () => {
 
   it('treats "Secret:" in a description as the secret mark too', () => {
     const options = describeConfigOptions(
-      z.object({ password: z.string().describe('Qualys password. Secret: read from QUALYS_PASSWORD.') }),
+      z.object({ password: z.string().describe('Source password. Secret: read from SOURCE_PASSWORD.') }),
     );
     expect(options[0]).toMatchObject({ path: 'password', secret: true });
   });

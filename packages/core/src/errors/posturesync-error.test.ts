@@ -11,6 +11,7 @@ import {
   isPostureSyncError,
   PostureSyncError,
   RateLimitedError,
+  TransientError,
 } from './posturesync-error.ts';
 
 /** A second, separate instance of this module: what a connector with its own copy of core has. */
@@ -63,5 +64,16 @@ describe('error brands', () => {
       message: 'bad key',
       details: { key: 'x' },
     });
+  });
+
+  it('issue 16: carries a typed phase, also recorded in the details, so callers need not parse details', () => {
+    const broken = new TransientError('body broke off', { phase: 'body', details: { reason: 'reset' } });
+    expect(broken.phase).toBe('body');
+    expect(broken.details).toEqual({ reason: 'reset', phase: 'body' });
+    const plain = new TransientError('no answer', { details: { reason: 'timeout' } });
+    expect(plain.phase).toBeUndefined();
+    expect(plain.details).toEqual({ reason: 'timeout' });
+    // A wrapper that copies the details keeps the phase.
+    expect(new TransientError('with context', { details: broken.details }).phase).toBe('body');
   });
 });

@@ -22,10 +22,19 @@ export const errorCodes = {
 
 export type ErrorCode = (typeof errorCodes)[keyof typeof errorCodes];
 
+/**
+ * Where in an HTTP call an error happened. `body`: after the response was handed to the caller,
+ * while its body was read, so the client could not retry it and only a whole-call retry (request
+ * plus body, e.g. `withRetry`) can.
+ */
+export type ErrorPhase = 'request' | 'body';
+
 export interface PostureSyncErrorOptions {
   cause?: unknown;
   /** Structured facts for logs and `--json` output. Must never hold secrets. */
   details?: Record<string, unknown>;
+  /** Where in a call it failed; also recorded as `details.phase`. */
+  phase?: ErrorPhase;
 }
 
 /**
@@ -70,6 +79,8 @@ export class PostureSyncError extends Error {
 
   readonly code: ErrorCode;
   readonly details: Record<string, unknown>;
+  /** Where in an HTTP call it failed, when the error comes from one (see `ErrorPhase`). */
+  readonly phase: ErrorPhase | undefined;
   /** Whether trying the same operation again later may succeed. */
   readonly retryable: boolean = false;
   declare readonly [brandKey]: readonly string[];
@@ -78,7 +89,12 @@ export class PostureSyncError extends Error {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'PostureSyncError';
     this.code = code;
-    this.details = options.details ?? {};
+    // An error rebuilt from another one's details (a wrapper adding context) keeps its phase.
+    const detailsPhase = options.details?.phase;
+    this.phase =
+      options.phase ?? (detailsPhase === 'body' || detailsPhase === 'request' ? detailsPhase : undefined);
+    this.details =
+      this.phase === undefined ? (options.details ?? {}) : { ...options.details, phase: this.phase };
     // Every brand from the constructed class up to this one, read off the static `brand`s.
     const brands: string[] = [];
     for (let type: unknown = new.target; typeof type === 'function' && type !== Error; ) {

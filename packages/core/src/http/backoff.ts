@@ -29,3 +29,14 @@ export function backoffDelay(
   const ceiling = Math.min(resolved.maxDelayMs, resolved.baseDelayMs * 2 ** exponent);
   return Math.floor(random() * ceiling);
 }
+
+/**
+ * Wait after a throttle answer that named no time and no known window: doubles from the base
+ * delay, without jitter (every caller pauses together and the refused one goes first, so there
+ * is no herd to spread), capped at the back-off maximum.
+ */
+export function throttleBackoff(consecutive: number, policy: RetryPolicy): number {
+  const exponent = Math.min(30, Math.max(0, consecutive - 1));
+  // Never 0: throttle waits do not count as retries, so a zero wait could spin against the server.
+  return Math.max(100, Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** exponent));
+}

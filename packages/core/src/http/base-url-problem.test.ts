@@ -6,23 +6,23 @@ describe('baseUrlProblem', () => {
     expect(baseUrlProblem('file:///etc/passwd', 'apiUrl', false)).toBe(
       'apiUrl must be an https:// URL, not file:',
     );
-    expect(baseUrlProblem('ftp://qualys.example.test', 'apiUrl', true)).toContain('not ftp:');
+    expect(baseUrlProblem('ftp://source.example.test', 'apiUrl', true)).toContain('not ftp:');
     expect(baseUrlProblem('data:text/plain,hi', 'apiUrl', true)).toContain('not data:');
   });
 
   it('issue 13: refuses plain http to another machine unless allowInsecureHttp is set', () => {
-    expect(baseUrlProblem('http://qualysapi.example.test', 'apiUrl', false)).toContain(
-      'uses plain http:// to qualysapi.example.test',
+    expect(baseUrlProblem('http://api.example.test', 'apiUrl', false)).toContain(
+      'uses plain http:// to api.example.test',
     );
-    expect(baseUrlProblem('http://qualysapi.example.test', 'apiUrl', true)).toBeNull();
+    expect(baseUrlProblem('http://api.example.test', 'apiUrl', true)).toBeNull();
     expect(baseUrlProblem('http://127.0.0.1:8080', 'gatewayUrl', false)).toBeNull();
     expect(baseUrlProblem('http://[::1]:8080', 'gatewayUrl', false)).toBeNull();
     expect(baseUrlProblem('http://localhost:8080', 'gatewayUrl', false)).toBeNull();
-    expect(baseUrlProblem('https://gateway.qg2.apps.qualys.com', 'gatewayUrl', false)).toBeNull();
+    expect(baseUrlProblem('https://gateway.example.com', 'gatewayUrl', false)).toBeNull();
   });
 
   it('issue 13: refuses credentials inside the URL', () => {
-    expect(baseUrlProblem('https://user:pw@qualysapi.example.test', 'apiUrl', false)).toContain(
+    expect(baseUrlProblem('https://user:pw@api.example.test', 'apiUrl', false)).toContain(
       'must not carry credentials',
     );
   });

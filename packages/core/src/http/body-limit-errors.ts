@@ -18,13 +18,14 @@ export function bodyLimitErrors(context: CallContext, status: number, redactor: 
       new TransientError(
         `${context.label}: the response body did not finish within ${formatDuration(limitMs)} (the server keeps it open or sends it very slowly). It is retried; raise the response time limit if real answers take this long.`,
         {
-          details: redactor.redactValue({ ...context, status, reason: 'timeout', phase: 'body', limitMs }),
+          phase: 'body',
+          details: redactor.redactValue({ ...context, status, reason: 'timeout', limitMs }),
         },
       ),
     tooLarge: (limitBytes: number) =>
       new BadResponseError(
         `${context.label}: the response body passed ${limitBytes} bytes without ending, more than any real answer; refusing to read further.`,
-        { details: redactor.redactValue({ ...context, status, phase: 'body', limitBytes }) },
+        { phase: 'body', details: redactor.redactValue({ ...context, status, limitBytes }) },
       ),
   };
 }

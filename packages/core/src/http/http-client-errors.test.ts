@@ -12,6 +12,7 @@ import {
   PermissionError,
   TransientError,
 } from '../errors/index.ts';
+import { noLimitHints, type ResponseClassifier } from './response-classifier.ts';
 import { createSharedTokenAuth } from './shared-token-auth.ts';
 import { createTestClient } from './test-client.ts';
 import { readRequestBody, startTestServer, type TestServer } from './test-server.ts';
@@ -79,10 +80,8 @@ describe('HTTP client errors', () => {
 
   it('other unexpected statuses are BadResponseErrors with status, label and a short body excerpt', async () => {
     server = await startTestServer((_request, response) => {
-      response.writeHead(400, { 'content-type': 'text/xml' });
-      response.end(
-        `<SIMPLE_RETURN><RESPONSE><CODE>1905</CODE><TEXT>parameter policy_ids has invalid value: 4199751a</TEXT></RESPONSE></SIMPLE_RETURN>${'x'.repeat(5000)}`,
-      );
+      response.writeHead(400, { 'content-type': 'text/plain' });
+      response.end(`parameter policy_ids has invalid value: 4199751a ${'x'.repeat(5000)}`);
     });
     const { client } = createTestClient(server.url);
     const error = await client
@@ -90,13 +89,36 @@ describe('HTTP client errors', () => {
       .catch((e) => e);
     expect(error).toBeInstanceOf(BadResponseError);
     expect(error.message).toContain('hostids policy 4199751a: unexpected HTTP 400');
-    expect(error.message).toContain('Qualys code 1905');
-    expect(error.details).toMatchObject({
-      status: 400,
-      label: 'hostids policy 4199751a',
-      qualysCode: '1905',
-    });
+    expect(error.message).toContain('Server said: parameter policy_ids has invalid value');
+    expect(error.details).toMatchObject({ status: 400, label: 'hostids policy 4199751a' });
     expect(error.details.bodyExcerpt.length).toBeLessThanOrEqual(300);
+    await client.close();
+  });
+
+  it('a response classifier adds the source error to the message and details, and can call a status a limit', async () => {
+    let calls = 0;
+    server = await startTestServer((_request, response) => {
+      calls += 1;
+      if (calls === 1) response.writeHead(418).end('E-LIMIT');
+      else response.writeHead(400).end('E-BAD bad parameter');
+    });
+    const classifier: ResponseClassifier = {
+      classify: ({ body }) => ({
+        verdict: body.startsWith('E-LIMIT') ? { kind: 'limit', limit: 'rate' } : null,
+        waitMs: body.startsWith('E-LIMIT') ? 2000 : null,
+        details: { sourceCode: body.split(' ')[0] },
+        summary: `Source code ${body.split(' ')[0]}.`,
+      }),
+      limitHints: () => noLimitHints,
+    };
+    const { client, waits } = createTestClient(server.url, { responseClassifier: classifier });
+    const error = await client.request({ method: 'GET', path: '/x', label: 'list' }).catch((e) => e);
+    expect(waits).toContain(2000);
+    expect(error).toBeInstanceOf(BadResponseError);
+    expect(error.message).toBe(
+      `list: unexpected HTTP 400 from ${new URL(server.url).host}. Source code E-BAD.`,
+    );
+    expect(error.details).toMatchObject({ status: 400, sourceCode: 'E-BAD' });
     await client.close();
   });
 
@@ -117,7 +139,7 @@ describe('HTTP client errors', () => {
   it('issue 2: no password, Basic credential, bearer token or cookie appears in errors, details or logs', async () => {
     const password = 'S3cret-Passw0rd!';
     const basic = Buffer.from(`apiuser:${password}`).toString('base64');
-    const cookie = 'QualysSession=cookie-value-123456';
+    const cookie = 'SessionId=cookie-value-123456';
     server = await startTestServer(async (request, response) => {
       const body = await readRequestBody(request);
       // A careless server echoes everything back.

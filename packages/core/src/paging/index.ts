@@ -1,6 +1,2 @@
-export { assertConcurrency } from './bounded-concurrency.ts';
 export * from './chunk.ts';
-export * from './merge-async-iterables.ts';
-export * from './next-page-url.ts';
 export * from './page-through.ts';
-export * from './run-bounded.ts';

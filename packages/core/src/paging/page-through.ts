@@ -1,6 +1,5 @@
 import { BadResponseError } from '../errors/index.ts';
 import { throwIfAborted } from '../http/sleep.ts';
-import { idMinFromUrl } from './next-page-url.ts';
 
 /** What a page fetcher reports back: the next-page link it found (null on the last page). */
 export interface Page {
@@ -49,28 +48,4 @@ export async function* pageThrough<P extends Page>(
     seen.add(page.nextUrl);
     nextUrl = page.nextUrl;
   }
-}
-
-/**
- * Classic Qualys `id_min` paging: like `pageThrough`, but hands the fetcher the `id_min` value
- * from each next-page link (null for the first page), for callers that build their own request.
- */
-export async function* idMinPaging<P extends Page>(
-  fetchPage: (idMin: string | null, pageNumber: number) => Promise<P>,
-  options: PageThroughOptions = {},
-): AsyncGenerator<P, void, undefined> {
-  const label = options.label ?? 'listing';
-  yield* pageThrough((nextUrl, pageNumber) => {
-    if (nextUrl === null) return fetchPage(null, pageNumber);
-    const idMin = idMinFromUrl(nextUrl);
-    if (idMin === null) {
-      throw new BadResponseError(
-        `${label}: the next-page link has no id_min parameter; cannot continue paging.`,
-        {
-          details: { label, pageNumber },
-        },
-      );
-    }
-    return fetchPage(idMin, pageNumber);
-  }, options);
 }

@@ -13,7 +13,7 @@ import { buildEstate, createFakeDefinition, type FakeConfig } from './test-suppo
 import { databaseText, dataSnapshot } from './test-support/snapshot.ts';
 
 const secret = 'hunter2-very-secret';
-const config: FakeConfig = { url: 'https://qualys.example.test', password: secret, pageSize: 10 };
+const config: FakeConfig = { url: 'https://source.example.test', password: secret, pageSize: 10 };
 const estate = { policies: 2, hosts: 5, controls: 3, hostsPerBatch: 2 } as const;
 // 2 policies x (1 definitions batch + 3 host batches) = 8 batches; 30 violations, 5 hosts.
 const v0 = buildEstate({ ...estate, variant: 0 });

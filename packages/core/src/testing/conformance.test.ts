@@ -269,7 +269,7 @@ describeConnectorConformance<KitConfig>({
       config: { baseUrl: 'http://127.0.0.1:1', username: 'u', password: 'secret-1', pageSize: 500 },
       expectPath: 'pageSize',
     },
-    { name: 'a config that is not an object', config: 'qualys', expectPath: '' },
+    { name: 'a config that is not an object', config: 'source', expectPath: '' },
   ],
   secretValues: (config) => [config.password],
 });

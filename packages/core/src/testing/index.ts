@@ -1,4 +1,6 @@
 export * from '../connector/config-options.ts';
+export { createTestClient, type TestClient } from '../http/test-client.ts';
+export { readRequestBody, startTestServer, type TestHandler, type TestServer } from '../http/test-server.ts';
 export * from './assert-no-secrets.ts';
 export * from './capture-logger.ts';
 export * from './collect-batches.ts';

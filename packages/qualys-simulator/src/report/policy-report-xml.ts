@@ -1,4 +1,4 @@
-import { policyReportXmlElements as names } from '@posturesync/qualys-formats';
+import { policyReportXmlElements as names } from '@posturesync/qualys-common';
 import { isoSeconds } from '../estate/dates.ts';
 import type { Estate, SimHost, SimResult } from '../estate/types.ts';
 import { cdataElement, element, escapeXml } from '../shared/xml.ts';

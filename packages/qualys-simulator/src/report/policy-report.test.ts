@@ -1,4 +1,4 @@
-import { policyReportXmlElements } from '@posturesync/qualys-formats';
+import { policyReportXmlElements } from '@posturesync/qualys-common';
 import { describe, expect, it } from 'vitest';
 import { createEstate } from '../estate/create-estate.ts';
 import { parseEvidenceText } from './evidence-text.ts';

@@ -8,7 +8,7 @@ export const crashEstate: Omit<EstateOptions, 'variant'> = {
   hostsPerBatch: 2,
 };
 export const crashTestConfig: FakeConfig = {
-  url: 'https://qualys.example.test',
+  url: 'https://source.example.test',
   password: 'crash-secret',
   pageSize: 10,
 };

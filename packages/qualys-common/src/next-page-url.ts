@@ -1,4 +1,11 @@
-import { childText, parseSmallXml } from '../xml/parse-small-xml.ts';
+import {
+  BadResponseError,
+  childText,
+  type Page,
+  type PageThroughOptions,
+  pageThrough,
+  parseSmallXml,
+} from '@posturesync/core';
 
 /**
  * The next-page link of a classic Qualys v2 XML list, read from the end of the document:
@@ -30,4 +37,28 @@ export function idMinFromUrl(url: string): string | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * Classic Qualys `id_min` paging: like `pageThrough`, but hands the fetcher the `id_min` value
+ * from each next-page link (null for the first page), for callers that build their own request.
+ */
+export async function* idMinPaging<P extends Page>(
+  fetchPage: (idMin: string | null, pageNumber: number) => Promise<P>,
+  options: PageThroughOptions = {},
+): AsyncGenerator<P, void, undefined> {
+  const label = options.label ?? 'listing';
+  yield* pageThrough((nextUrl, pageNumber) => {
+    if (nextUrl === null) return fetchPage(null, pageNumber);
+    const idMin = idMinFromUrl(nextUrl);
+    if (idMin === null) {
+      throw new BadResponseError(
+        `${label}: the next-page link has no id_min parameter; cannot continue paging.`,
+        {
+          details: { label, pageNumber },
+        },
+      );
+    }
+    return fetchPage(idMin, pageNumber);
+  }, options);
 }

@@ -1,28 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { limitHintsFromHeaders, parseRetryAfter, serverRequestedWaitMs } from './server-wait.ts';
+import { limitHintsFromHeaders, qualysRequestedWaitMs } from './qualys-limits.ts';
 import { parseSimpleReturn } from './simple-return.ts';
 
-const now = Date.parse('2024-05-01T12:00:00Z');
-
-describe('server wait hints', () => {
-  it('parses Retry-After as seconds or as an HTTP date', () => {
-    expect(parseRetryAfter('7', now)).toBe(7000);
-    expect(parseRetryAfter(' 1.5 ', now)).toBe(1500);
-    expect(parseRetryAfter('Wed, 01 May 2024 12:00:30 GMT', now)).toBe(30_000);
-    expect(parseRetryAfter('Wed, 01 May 2024 11:00:00 GMT', now)).toBe(0);
-    expect(parseRetryAfter('soon', now)).toBeNull();
-    expect(parseRetryAfter(undefined, now)).toBeNull();
-  });
-
-  it('takes the longest of Retry-After, X-RateLimit-ToWait-Sec and SECONDS_TO_WAIT', () => {
+describe('Qualys limit hints', () => {
+  it('takes the longer of X-RateLimit-ToWait-Sec and SECONDS_TO_WAIT (Retry-After is read by the client)', () => {
     const body = parseSimpleReturn(
       '<SIMPLE_RETURN><RESPONSE><CODE>1965</CODE><ITEM_LIST><ITEM><KEY>SECONDS_TO_WAIT</KEY><VALUE>12</VALUE></ITEM></ITEM_LIST></RESPONSE></SIMPLE_RETURN>',
     );
-    expect(serverRequestedWaitMs({ 'retry-after': '3', 'x-ratelimit-towait-sec': '5' }, body, now)).toBe(
-      12_000,
-    );
-    expect(serverRequestedWaitMs({ 'x-ratelimit-towait-sec': '5' }, null, now)).toBe(5000);
-    expect(serverRequestedWaitMs({}, null, now)).toBeNull();
+    expect(qualysRequestedWaitMs({ 'retry-after': '30', 'x-ratelimit-towait-sec': '5' }, body)).toBe(12_000);
+    expect(qualysRequestedWaitMs({ 'x-ratelimit-towait-sec': '5' }, null)).toBe(5000);
+    expect(qualysRequestedWaitMs({ 'retry-after': '30' }, null)).toBeNull();
   });
 
   it('derives proactive limits from a successful response', () => {

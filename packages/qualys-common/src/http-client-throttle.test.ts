@@ -1,7 +1,11 @@
+import type { RateWindowSnapshot, RateWindowStore } from '@posturesync/core';
+import {
+  createTestClient as createHttpOnlyTestClient,
+  startTestServer,
+  type TestServer,
+} from '@posturesync/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RateWindowSnapshot, RateWindowStore } from './rate-window-store.ts';
-import { createTestClient } from './test-client.ts';
-import { startTestServer, type TestServer } from './test-server.ts';
+import { qualysResponseClassifier } from './qualys-response-classifier.ts';
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -38,6 +42,10 @@ function limitedServer(requests: number, windowMs: number, headers: boolean) {
     },
   };
 }
+
+/** The core test client with the Qualys classifier, as both connectors configure it. */
+const createTestClient: typeof createHttpOnlyTestClient = (baseUrl, overrides = {}) =>
+  createHttpOnlyTestClient(baseUrl, { responseClassifier: qualysResponseClassifier, ...overrides });
 
 describe('HTTP client throttling (issue 12)', () => {
   it('a request refused by the server goes first when the window reopens', async () => {

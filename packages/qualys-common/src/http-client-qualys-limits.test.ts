@@ -1,7 +1,11 @@
+import { PermissionError, RateLimitedError } from '@posturesync/core';
+import {
+  createTestClient as createHttpOnlyTestClient,
+  startTestServer,
+  type TestServer,
+} from '@posturesync/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PermissionError, RateLimitedError } from '../errors/index.ts';
-import { createTestClient } from './test-client.ts';
-import { startTestServer, type TestServer } from './test-server.ts';
+import { qualysResponseClassifier } from './qualys-response-classifier.ts';
 
 let server: TestServer | undefined;
 afterEach(async () => {
@@ -34,6 +38,10 @@ function scripted(answers: Array<[number, Record<string, string>, string]>) {
     },
   };
 }
+
+/** The core test client with the Qualys classifier, as both connectors configure it. */
+const createTestClient: typeof createHttpOnlyTestClient = (baseUrl, overrides = {}) =>
+  createHttpOnlyTestClient(baseUrl, { responseClassifier: qualysResponseClassifier, ...overrides });
 
 describe('HTTP client and Qualys limits', () => {
   it('honours Retry-After on 429, pausing every call through the client', async () => {

@@ -1,10 +1,4 @@
-import {
-  childElement,
-  childElements,
-  childText,
-  parseSmallXml,
-  type XmlElement,
-} from '../xml/parse-small-xml.ts';
+import { childElement, childElements, childText, parseSmallXml, type XmlElement } from '@posturesync/core';
 
 /**
  * A Qualys `SIMPLE_RETURN` body (classic API v2 errors and some successes):
