@@ -45,7 +45,7 @@ function run(
     execFile(
       command,
       args,
-      { cwd, env, maxBuffer: 64 * 1024 * 1024, timeout: 180_000 },
+      { cwd, env, maxBuffer: 64 * 1024 * 1024, timeout: 300_000 },
       (error, stdout, stderr) => {
         const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
         resolve({ code, stdout, stderr });
@@ -129,7 +129,7 @@ describe('issue 15: posturesync installed from its tarballs, outside the checkou
     directory = mkdtempSync(join(tmpdir(), 'posturesync-install-'));
     const install = await run(
       'npm',
-      ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs],
+      ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', ...tarballs],
       directory,
     );
     if (install.code !== 0) throw new Error(`npm install failed (${install.code}): ${install.stderr}`);
