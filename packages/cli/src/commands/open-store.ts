@@ -18,22 +18,23 @@ export async function databaseForReading(context: CliContext): Promise<string> {
   return context.databasePath(config.database);
 }
 
-/** Opens read-only, so `status` and `history` work while a sync is running. */
-export function openStoreForReading(path: string): Store {
+/** Refuses a path where no database exists, naming what creates one. */
+function requireDatabase(path: string, createdBy: string): void {
   if (!existsSync(path))
     throw new StoreError(
-      `no posturesync database at ${path}; run \`posturesync sync\` (or \`posturesync demo\`) first, or point --db at an existing database`,
+      `no posturesync database at ${path}; run ${createdBy} first, or point --db at an existing database`,
       { details: { path } },
     );
+}
+
+/** Opens read-only, so `status` and `history` work while a sync is running. */
+export function openStoreForReading(path: string): Store {
+  requireDatabase(path, '`posturesync sync` (or `posturesync demo`)');
   return Store.open(path, { readonly: true });
 }
 
 /** Opens for writing (migrating if needed); the database must exist already. */
 export function openStoreForWriting(path: string): Store {
-  if (!existsSync(path))
-    throw new StoreError(
-      `no posturesync database at ${path}; run \`posturesync sync\` first, or point --db at an existing database`,
-      { details: { path } },
-    );
+  requireDatabase(path, '`posturesync sync`');
   return Store.open(path);
 }

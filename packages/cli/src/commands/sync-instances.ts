@@ -6,7 +6,6 @@ import { type ExitCode, exitCodeForError, exitCodeForErrorCode, exitCodes } from
 import { describeError, internalErrorCode } from '../output/report-error.ts';
 import { createLogProgress, createTerminalProgress, type ProgressListener } from '../output/sync-progress.ts';
 import type { InstanceOutcome } from '../output/sync-summary.ts';
-import { storedByRun } from './stored-counts.ts';
 
 export function exitCodeForSummary(summary: SyncRunSummary): ExitCode {
   switch (summary.outcome) {
@@ -44,7 +43,7 @@ export function warnAboutTls(context: CliContext, connectors: readonly ResolvedC
 /** The counts are a courtesy of the summary: a database that cannot answer must not fail the run's report. */
 function storedOrNull(store: Store, instance: string, runId: number) {
   try {
-    return storedByRun(store, instance, runId);
+    return store.storedByRun(instance, runId);
   } catch {
     return null;
   }

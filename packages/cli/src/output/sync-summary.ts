@@ -14,7 +14,7 @@ export interface InstanceOutcome {
   summary: SyncRunSummary | null;
   /** When the engine threw (e.g. cancelled) after recording a run: that run as stored. */
   run?: SyncRunRecord | null;
-  /** Rows this run left in the database (see stored-counts.ts); null or absent when unknown. */
+  /** Rows this run left in the database (Store.storedByRun); null or absent when unknown. */
   stored?: RecordCounts | null;
   error: ErrorReport | null;
 }

@@ -215,6 +215,26 @@ export class Store {
     });
   }
 
+  /**
+   * What a run left in the database: the rows of the instance that this run wrote last. A
+   * connector's delivered counts include records delivered twice (a host in two policies, a
+   * definition in every slice, a report fetched again); these are the rows, each once.
+   */
+  storedByRun(instance: string, runId: number): RecordCounts {
+    const count = (table: string) =>
+      (
+        this.database
+          .prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE connector_instance = ? AND last_seen_run_id = ?`)
+          .get(instance, runId) as { n: number }
+      ).n;
+    return {
+      hosts: count('hosts'),
+      policies: count('policies'),
+      definitions: count('violation_definitions'),
+      violations: count('violations'),
+    };
+  }
+
   // ---- compliance over time -------------------------------------------------------------
 
   get #postureHistory(): PostureHistory {
