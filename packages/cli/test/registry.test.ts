@@ -210,6 +210,15 @@ describe('connector registry discovery', () => {
   });
 });
 
+/** `posturesync check` in `cwd`, finding connector packages only under `searchRoots`. */
+function checkIn(cwd: string, searchRoots: string[] = []) {
+  return invoke(['check'], {
+    cwd,
+    env: { ACME_PASSWORD: 'x' },
+    connectorSearch: { searchRoots, dependentsOf: [] },
+  });
+}
+
 /** A module that fails as soon as it is imported: proves a package was (or was not) loaded. */
 const explodingModule = "throw new Error('this package must not be imported');\n";
 
@@ -245,11 +254,7 @@ describe('issue 16: connector packages are loaded only for the types a config us
     const root = packagesRoot([acme, unused]);
     const cwd = tempDirectory();
     writeConfig(cwd);
-    const result = await invoke(['check'], {
-      cwd,
-      env: { ACME_PASSWORD: 'x' },
-      connectorSearch: { searchRoots: [root], dependentsOf: [] },
-    });
+    const result = await checkIn(cwd, [root]);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('✓ acme (acme-scanner)');
   });
@@ -278,20 +283,12 @@ describe('issue 16: connector packages are loaded only for the types a config us
     const root = packagesRoot([{ ...acme, apiVersion: 2 }]);
     const cwd = tempDirectory();
     writeConfig(cwd);
-    const result = await invoke(['check'], {
-      cwd,
-      env: { ACME_PASSWORD: 'x' },
-      connectorSearch: { searchRoots: [root], dependentsOf: [] },
-    });
+    const result = await checkIn(cwd, [root]);
     expect(result.code).toBe(2);
     expect(result.stdout).toContain('was written for connector API version 2');
     expect(result.stdout).toContain('loads connector API version 1');
     const unstated = packagesRoot([{ ...acme, apiVersion: null }]);
-    const again = await invoke(['check'], {
-      cwd,
-      env: { ACME_PASSWORD: 'x' },
-      connectorSearch: { searchRoots: [unstated], dependentsOf: [] },
-    });
+    const again = await checkIn(cwd, [unstated]);
     expect(again.code).toBe(2);
     expect(again.stdout).toContain('states no "posturesync.apiVersion"');
   });
@@ -300,11 +297,7 @@ describe('issue 16: connector packages are loaded only for the types a config us
     const cwd = tempDirectory();
     writePackage(join(cwd, 'vendor', 'acme'), acme);
     writeConfig(cwd, 'plugins:\n  - ./vendor/acme\n');
-    const result = await invoke(['check'], {
-      cwd,
-      env: { ACME_PASSWORD: 'x' },
-      connectorSearch: { searchRoots: [], dependentsOf: [] },
-    });
+    const result = await checkIn(cwd);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('✓ acme (acme-scanner)');
@@ -328,11 +321,7 @@ describe('issue 16: connector packages are loaded only for the types a config us
   it('issue 16: an unknown type says how to install it and which plugin entries were not found', async () => {
     const cwd = tempDirectory();
     writeConfig(cwd, 'plugins:\n  - "@acme/not-installed"\n');
-    const result = await invoke(['check'], {
-      cwd,
-      env: { ACME_PASSWORD: 'x' },
-      connectorSearch: { searchRoots: [], dependentsOf: [] },
-    });
+    const result = await checkIn(cwd);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('unknown connector type "acme-scanner"');
     expect(result.stderr).toContain('list it under plugins:');
@@ -376,11 +365,7 @@ export const acmeScannerConnector = {
     writeConfig(cwd, 'plugins:\n  - ./vendor/acme\n');
     const copied = (await import(pathToFileURL(join(copy, 'src', 'index.ts')).href)) as typeof core;
     expect(copied.AuthError).not.toBe(core.AuthError);
-    const result = await invoke(['check'], {
-      cwd,
-      env: { ACME_PASSWORD: 'x' },
-      connectorSearch: { searchRoots: [], dependentsOf: [] },
-    });
+    const result = await checkIn(cwd);
     expect(result.stdout).toContain('✗ acme (acme-scanner): [PS_ERR_AUTH] Acme rejected the credentials');
     expect(result.code).toBe(3);
   });

@@ -45,7 +45,7 @@ async function definitionsFor(
     const definition = loaded.definitions.get(wanted);
     if (definition === undefined)
       throw new ConfigError(
-        `unknown connector type "${wanted}"; known types: ${[...new Set([...builtInConnectors.map((known) => known.id), ...loaded.definitions.keys()])].join(', ')} (a type that is not built in comes from its package: install it next to the config file or list it under plugins:)`,
+        `unknown connector type "${wanted}"; known types: ${[...loaded.definitions.keys()].join(', ')} (a type that is not built in comes from its package: install it next to the config file or list it under plugins:)`,
         { details: { type: wanted } },
       );
     definitions.push(definition);
