@@ -179,7 +179,7 @@ const hostileHost: Host = {
   trackingMethod: 'IP',
   network: null,
   networkId: null,
-  qualysHostId: 'h1',
+  sourceHostId: 'h1',
   assetId: null,
   lastScanned: '2024-05-01T06:00:12.000Z',
   tags: [],

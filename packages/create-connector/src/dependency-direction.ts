@@ -49,7 +49,7 @@ export const vendorNeutralPackages: readonly string[] = ['core', 'engine', 'stor
  * The one vendor name allowed in vendor-neutral code: the model's Qualys host id field (a database
  * column since the first migration; renaming it is a schema change of its own).
  */
-export const allowedVendorWords: readonly RegExp[] = [/qualysHostId/g, /qualys_host_id/g];
+export const allowedVendorWords: readonly RegExp[] = [/sourceHostId/g, /source_host_id/g];
 
 export interface UpwardImport {
   file: string;

@@ -68,7 +68,7 @@ describe('dependency direction', () => {
       'packages/core/src/a.ts': [
         '/** Qualys sends title case (an example in a comment). */',
         '// qualys again',
-        "const host = { qualysHostId: 'kept: the model field' };",
+        "const host = { sourceHostId: 'kept: the model field' };",
         // biome-ignore lint/suspicious/noTemplateCurlyInString: the fixture is a template literal in source text
         'const url = `https://${host}/qualys/api`;',
         'function qualysCode() {}',

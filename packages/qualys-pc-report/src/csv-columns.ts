@@ -84,7 +84,7 @@ export const hostColumnAliases: Aliases<HostField> = {
   os: ['os', 'operatingsystem'],
   lastScanDate: ['lastscandate', 'lastscan', 'lastscanned'],
   percentage: ['percentage', 'percent', 'passedpercentage', 'compliance'],
-  qualysHostId: ['qualyshostid', 'qghostid'],
+  sourceHostId: ['qualyshostid', 'qghostid'],
   hostId: ['hostid'],
   network: ['network', 'networkname'],
 };
@@ -118,7 +118,7 @@ export const resultColumnAliases: Aliases<ResultField> = {
   exceptionModifier: ['exceptionmodifier', 'exceptionmodifiedby'],
   exceptionModifiedDate: ['exceptionmodifieddate', 'exceptionmodified'],
   causeOfFailure: ['causeoffailure', 'failurecause'],
-  qualysHostId: ['qualyshostid', 'qghostid'],
+  sourceHostId: ['qualyshostid', 'qghostid'],
   previousStatus: ['previousstatus'],
   firstFailDate: ['firstfaildate', 'firstfailed', 'firstfail'],
   lastFailDate: ['lastfaildate', 'lastfailed', 'lastfail'],

@@ -70,7 +70,7 @@ describe('parsePolicyReportCsv on real-layout fixtures (spec/policy-report-csv-r
       error: '1',
     });
     const hosts = only(items, 'host');
-    expect(hosts.map((host) => [host.fields.ip, host.fields.qualysHostId, host.fields.hostId])).toEqual([
+    expect(hosts.map((host) => [host.fields.ip, host.fields.sourceHostId, host.fields.hostId])).toEqual([
       ['10.20.0.11', '3f1c2a9e-0b7d-4c55-9e3a-1a2b3c4d5e01', '31001'],
       ['10.20.0.12', '3f1c2a9e-0b7d-4c55-9e3a-1a2b3c4d5e02', '31002'],
       ['10.20.0.13', '3f1c2a9e-0b7d-4c55-9e3a-1a2b3c4d5e03', '31003'],
@@ -104,7 +104,7 @@ describe('parsePolicyReportCsv on real-layout fixtures (spec/policy-report-csv-r
       exceptionStatus: 'Approved',
       exceptionEndDate: '12/31/2022 at 18:00:00 (GMT-0500)',
       exceptionComments: 'Accepted until the legacy app moves.\nReviewed by the security team.',
-      qualysHostId: '3f1c2a9e-0b7d-4c55-9e3a-1a2b3c4d5e01',
+      sourceHostId: '3f1c2a9e-0b7d-4c55-9e3a-1a2b3c4d5e01',
       policyId: null,
       hostId: null,
     });
@@ -135,7 +135,7 @@ describe('parsePolicyReportCsv on real-layout fixtures (spec/policy-report-csv-r
       ip: '192.168.1.102',
       os: 'Microsoft Windows 10 Pro 10.0.19044 64-bit N/A Build 19044',
       percentage: '100% (1 of 1)',
-      qualysHostId: 'd12f55c9-7fad-4715-89d1-141e525e9383',
+      sourceHostId: 'd12f55c9-7fad-4715-89d1-141e525e9383',
       hostId: '62375',
     });
   });
@@ -175,7 +175,7 @@ describe('parsePolicyReportCsv on real-layout fixtures (spec/policy-report-csv-r
       criticalityLabel: null,
       exceptionStatus: null,
       exceptionComments: null,
-      qualysHostId: '9b0e7c1d-1111-4a2b-8c3d-000000000022',
+      sourceHostId: '9b0e7c1d-1111-4a2b-8c3d-000000000022',
     });
     expect(results[0]?.fields.osCpe).toBe('cpe:/o:redhat:enterprise_linux:8.6');
   });

@@ -63,7 +63,7 @@ describe('parsePolicyReportCsv', () => {
     });
     expect(policy).toMatchObject({ fields: { policyId: '1234567', title: 'CIS Win', locked: 'Locked' } });
     expect(host).toMatchObject({
-      fields: { ip: '10.0.0.1', os: 'Windows', hostId: '3000000001', qualysHostId: 'qg-1' },
+      fields: { ip: '10.0.0.1', os: 'Windows', hostId: '3000000001', sourceHostId: 'qg-1' },
     });
     expect(tags).toMatchObject({ kind: 'hostTags', ip: '10.0.0.1' });
     expect(tags?.kind === 'hostTags' && tags.tags.length).toBe(2);
@@ -91,7 +91,7 @@ describe('parsePolicyReportCsv', () => {
       ip: '10.0.0.1',
       controlId: '1001',
       status: 'Passed',
-      qualysHostId: 'qg-1',
+      sourceHostId: 'qg-1',
       criticalityValue: null,
       evidence: null,
       exceptionStatus: null,

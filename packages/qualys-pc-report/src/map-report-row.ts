@@ -41,14 +41,14 @@ export function parseCriticality(value: string | null): number | null {
 }
 
 /** A numeric "Qualys host ID" is the host ID PCRS uses too; a UUID-like one is the QG host ID. */
-export function numericHostId(fields: { hostId: string | null; qualysHostId: string | null }): string | null {
+export function numericHostId(fields: { hostId: string | null; sourceHostId: string | null }): string | null {
   if (fields.hostId && /^\d+$/.test(fields.hostId)) return fields.hostId;
-  if (!fields.hostId && fields.qualysHostId && /^\d+$/.test(fields.qualysHostId)) return fields.qualysHostId;
+  if (!fields.hostId && fields.sourceHostId && /^\d+$/.test(fields.sourceHostId)) return fields.sourceHostId;
   return fields.hostId;
 }
 
-export function qgHostId(fields: { hostId: string | null; qualysHostId: string | null }): string | null {
-  return fields.qualysHostId && fields.qualysHostId !== numericHostId(fields) ? fields.qualysHostId : null;
+export function qgHostId(fields: { hostId: string | null; sourceHostId: string | null }): string | null {
+  return fields.sourceHostId && fields.sourceHostId !== numericHostId(fields) ? fields.sourceHostId : null;
 }
 
 /** A date cell that is not empty and cannot be read: the record is quarantined. */
@@ -84,7 +84,7 @@ export function buildHost(
     trackingMethod: fields.trackingMethod,
     network: options.network,
     networkId: null,
-    qualysHostId: qgHostId(fields),
+    sourceHostId: qgHostId(fields),
     assetId: null,
     lastScanned: strictDate(fields.lastScanDate),
     tags: [...new Set(tags)],
@@ -189,7 +189,7 @@ export function mapViolation(
       previousStatus: fields.previousStatus,
       reportNetwork: fields.network,
       evaluationDate: fields.evaluationDate,
-      qualysHostId: fields.qualysHostId,
+      sourceHostId: fields.sourceHostId,
       ip: fields.ip,
     },
   };

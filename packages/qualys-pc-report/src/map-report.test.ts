@@ -31,7 +31,7 @@ describe('ReportMapper', () => {
         os: 'Linux',
         lastScanDate: '2024-05-01T06:00:12Z',
         percentage: '50',
-        qualysHostId: '300',
+        sourceHostId: '300',
         hostId: null,
         network: 'Global',
       },
@@ -82,7 +82,7 @@ describe('ReportMapper', () => {
         os: null,
         lastScanDate: null,
         percentage: null,
-        qualysHostId: null,
+        sourceHostId: null,
         hostId: null,
         network: null,
       },
@@ -127,12 +127,12 @@ describe('ReportMapper', () => {
       fields: { ...emptyFields(hostFields), ...overrides },
       tags: [],
     });
-    mapper.accept(host({ ip: '10.0.0.9', hostId: '1', qualysHostId: 'uuid-1', network: 'Lab' }));
-    mapper.accept(host({ ip: '10.0.0.9', hostId: '2', qualysHostId: 'uuid-2', network: 'Office' }));
+    mapper.accept(host({ ip: '10.0.0.9', hostId: '1', sourceHostId: 'uuid-1', network: 'Lab' }));
+    mapper.accept(host({ ip: '10.0.0.9', hostId: '2', sourceHostId: 'uuid-2', network: 'Office' }));
     mapper.accept({
       kind: 'result',
       position: at,
-      fields: result({ qualysHostId: 'uuid-2', ip: '10.0.0.9' }),
+      fields: result({ sourceHostId: 'uuid-2', ip: '10.0.0.9' }),
       tags: [],
     });
     mapper.accept({

@@ -254,7 +254,7 @@ export class ReportMapper {
   #index(host: Host, fields: FieldValues<HostField>): HostEntry {
     const entry: HostEntry = { uid: host.uid, fields, tags: host.tags, emitted: false, host: null };
     this.#hostsById.set(host.uid, entry);
-    const qgId = host.qualysHostId;
+    const qgId = host.sourceHostId;
     if (qgId) this.#hostsById.set(`qg:${qgId}`, entry);
     for (const address of host.ipAddresses) {
       if (!this.#hostsByIp.has(address)) this.#hostsByIp.set(address, entry);
@@ -338,7 +338,7 @@ export class ReportMapper {
       os: fields.os,
       lastScanDate: fields.lastScanDate,
       percentage: null,
-      qualysHostId: fields.qualysHostId,
+      sourceHostId: fields.sourceHostId,
       hostId: fields.hostId,
       network: fields.network,
     };

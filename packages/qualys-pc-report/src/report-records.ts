@@ -64,7 +64,7 @@ export const hostFields = [
   'os',
   'lastScanDate',
   'percentage',
-  'qualysHostId',
+  'sourceHostId',
   'hostId',
   'network',
 ] as const;
@@ -102,7 +102,7 @@ export const resultFields = [
   'exceptionModifier',
   'exceptionModifiedDate',
   'causeOfFailure',
-  'qualysHostId',
+  'sourceHostId',
   'previousStatus',
   'firstFailDate',
   'lastFailDate',

@@ -52,7 +52,7 @@ const hostPaths = {
   netbios: [h.netbios],
   os: [h.operatingSystem],
   lastScanDate: [h.lastScanDate],
-  qualysHostId: [h.qgHostId],
+  sourceHostId: [h.qgHostId],
   hostId: [h.hostId],
   network: [h.network],
 } as const;

@@ -60,7 +60,7 @@ const hostSideFields = new Set<ResultField>([
   'os',
   'network',
   'lastScanDate',
-  'qualysHostId',
+  'sourceHostId',
   'hostId',
 ]);
 const controlSideFields = new Set<ResultField>([

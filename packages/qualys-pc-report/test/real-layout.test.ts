@@ -162,7 +162,7 @@ describe('issue 11: real-layout Policy Report CSV', () => {
     // Hosts of Host Statistics are stored, the one without results too.
     const hosts = store.database
       .prepare(
-        "SELECT uid, qualys_host_id AS qgHostId, last_scanned AS lastScanned FROM hosts WHERE connector_instance = 'report' ORDER BY uid",
+        "SELECT uid, source_host_id AS qgHostId, last_scanned AS lastScanned FROM hosts WHERE connector_instance = 'report' ORDER BY uid",
       )
       .all();
     expect(hosts).toEqual([

@@ -74,7 +74,7 @@ describe('PostureRecordMapper', () => {
       trackingMethod: 'AGENT',
       network: 'Global Default Network',
       networkId: '0',
-      qualysHostId: 'ace882cd-6664-443a-b995-d13af6b1f699',
+      sourceHostId: 'ace882cd-6664-443a-b995-d13af6b1f699',
       assetId: '862583197',
       lastScanned: '2023-09-15T09:08:00.000Z',
     });

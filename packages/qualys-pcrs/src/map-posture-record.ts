@@ -292,7 +292,7 @@ export class PostureRecordMapper {
       trackingMethod: stringOrNull(r.trackingMethod),
       network: stringOrNull(r.networkName),
       networkId: idOf(r.networkId) ?? null,
-      qualysHostId: stringOrNull(r.qgHostid),
+      sourceHostId: stringOrNull(r.qgHostid),
       assetId: idOf(r.assetId) ?? null,
       lastScanned,
       tags: [],

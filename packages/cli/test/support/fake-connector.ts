@@ -47,7 +47,7 @@ function host(uid: string): Host {
     trackingMethod: 'AGENT',
     network: null,
     networkId: null,
-    qualysHostId: uid,
+    sourceHostId: uid,
     assetId: null,
     lastScanned: nowIso,
     tags: [],

@@ -28,7 +28,8 @@ export const hostSchema = z.object({
   trackingMethod: z.string().nullable(),
   network: z.string().nullable(),
   networkId: z.string().nullable(),
-  qualysHostId: z.string().nullable(),
+  /** The source's own ID for the host (for Qualys, the QG host ID), kept apart from `uid`. */
+  sourceHostId: z.string().nullable(),
   assetId: z.string().nullable(),
   lastScanned: isoDateSchema,
   tags: z.array(z.string()),

@@ -503,6 +503,13 @@ ALTER TABLE sync_runs ADD COLUMN throttled_wait_ms INTEGER NOT NULL DEFAULT 0;
     description: 'compliance over time: status change log, per-run posture snapshots, history and BI views',
     sql: historySchema,
   },
+  {
+    version: 5,
+    // Issue 16: the store is vendor-neutral; the source's own host ID (Qualys' QG host ID for
+    // both Qualys connectors) is `source_host_id`. SQLite rewrites the views that use it.
+    description: "hosts.qualys_host_id renamed source_host_id (the source's own host ID)",
+    sql: 'ALTER TABLE hosts RENAME COLUMN qualys_host_id TO source_host_id;',
+  },
 ];
 
 export const latestSchemaVersion = migrations.reduce((max, migration) => Math.max(max, migration.version), 0);

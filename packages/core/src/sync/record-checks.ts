@@ -91,7 +91,7 @@ function isHost(value: unknown): boolean {
     isNullableString(r.trackingMethod) &&
     isNullableString(r.network) &&
     isNullableString(r.networkId) &&
-    isNullableString(r.qualysHostId) &&
+    isNullableString(r.sourceHostId) &&
     isNullableString(r.assetId) &&
     isIsoDate(r.lastScanned) &&
     isStringArray(r.tags) &&

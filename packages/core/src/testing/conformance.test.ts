@@ -177,7 +177,7 @@ export const fakeConnector = defineConnector<KitConfig>({
             trackingMethod: null,
             network: config.network,
             networkId: null,
-            qualysHostId: null,
+            sourceHostId: null,
             assetId: null,
             lastScanned: null,
             tags: ['kit'],

@@ -17,7 +17,7 @@ export function makeHost(uid: string, overrides: Partial<Host> = {}): Host {
     trackingMethod: 'IP',
     network: null,
     networkId: null,
-    qualysHostId: uid,
+    sourceHostId: uid,
     assetId: null,
     lastScanned: '2024-05-01T06:00:12.000Z',
     tags: [],

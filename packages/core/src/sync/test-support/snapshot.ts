@@ -9,7 +9,7 @@ export function dataSnapshot(store: Store): Record<string, unknown[]> {
   return {
     hosts: query(
       `SELECT connector_instance, uid, source_name, hostname, ip_addresses, public_ip_addresses,
-         private_ip_addresses, dns_names, netbios, os, tracking_method, network, network_id, qualys_host_id,
+         private_ip_addresses, dns_names, netbios, os, tracking_method, network, network_id, source_host_id,
          asset_id, last_scanned, raw FROM hosts ORDER BY connector_instance, uid`,
     ),
     hostTags: query('SELECT * FROM host_tags ORDER BY connector_instance, host_uid, tag'),
