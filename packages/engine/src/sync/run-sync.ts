@@ -1,9 +1,7 @@
 import type {
-  CompletedScope,
   Connector,
   ConnectorContext,
   ConnectorDefinition,
-  ConnectorState,
   Logger,
   SecretRedactor,
 } from '@posturesync/core';
@@ -20,7 +18,7 @@ import type { RecordCounts, RunProgress, SyncState } from '../store/types.ts';
 import { configFingerprint, registerConfigSecrets } from './config-fingerprint.ts';
 import { ProgressTracker } from './progress-tracker.ts';
 import { deferScopes, mergeScopes, type Plan, planRun, syncMode, taintFrom } from './run-plan.ts';
-import type { SyncEvent, SyncEventHandler, SyncMode, SyncRunSummary } from './sync-events.ts';
+import type { SyncEvent, SyncEventHandler, SyncRunSummary } from './sync-events.ts';
 import { validateBatch } from './validate-batch.ts';
 
 /** Warnings and run errors echo source text; keep them readable (issue 13). */
