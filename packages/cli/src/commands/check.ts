@@ -1,5 +1,4 @@
-import { existsSync } from 'node:fs';
-import { SqliteStore } from '@posturesync/store-sqlite';
+import type { Store } from '@posturesync/engine';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { checkConnector } from '../engine.ts';
@@ -8,6 +7,7 @@ import { describeError, type ErrorReport } from '../output/report-error.ts';
 import { terminalText } from '../output/terminal-text.ts';
 import type { CommandRunner } from './command-runner.ts';
 import { loadConnectors } from './load-connectors.ts';
+import { openStore, storeExists } from './open-store.ts';
 import { warnAboutTls } from './sync-instances.ts';
 
 interface CheckOutcome {
@@ -28,7 +28,8 @@ export function registerCheckCommand(program: Command, run: CommandRunner): void
       run(command, async (context) => {
         const { connectors, unavailable, database } = await loadConnectors(context, options.connector);
         warnAboutTls(context, connectors);
-        const store = openRateWindowStore(context, database);
+        const store = await openRateWindowStore(context, database);
+        const rateWindows = store?.rateWindows();
         const outcomes: CheckOutcome[] = unavailable.map((instance) => ({
           instance: instance.name,
           type: instance.type,
@@ -47,7 +48,7 @@ export function registerCheckCommand(program: Command, run: CommandRunner): void
                 logger: context.logger.child({ instance: connector.name }),
                 redactor: context.redactor,
                 signal: context.signal,
-                ...(store ? { rateWindows: store.rateWindows() } : {}),
+                ...(rateWindows === undefined ? {} : { rateWindows }),
               });
               outcomes.push({
                 instance: connector.name,
@@ -69,7 +70,7 @@ export function registerCheckCommand(program: Command, run: CommandRunner): void
             }
           }
         } finally {
-          store?.close();
+          await store?.close();
         }
         const exitCode = context.signal.aborted
           ? exitCodes.cancelled
@@ -101,10 +102,10 @@ export function registerCheckCommand(program: Command, run: CommandRunner): void
  * left (and the sync after it from the check's calls). Only an existing database is used: a check
  * creates nothing, and a database it cannot open costs only that memory, never the check.
  */
-function openRateWindowStore(context: CliContext, database: string): SqliteStore | null {
-  if (!existsSync(database)) return null;
+async function openRateWindowStore(context: CliContext, database: string): Promise<Store | null> {
+  if (!storeExists(database)) return null;
   try {
-    return SqliteStore.open(database);
+    return await openStore(database);
   } catch (error) {
     context.logger.debug('the rate windows of the database are not available to this check', {
       error: error instanceof Error ? error.message : String(error),

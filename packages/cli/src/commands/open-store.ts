@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { StoreError } from '@posturesync/core';
+import type { Store } from '@posturesync/engine';
 import { SqliteStore } from '@posturesync/store-sqlite';
 import { findConfigFile } from '../config/find-config-file.ts';
 import { readConfigFile } from '../config/load-config.ts';
@@ -19,23 +20,36 @@ export async function databaseForReading(context: CliContext): Promise<string> {
   return context.databasePath(config.database);
 }
 
+/** Whether a database exists at `location` (opening for writing would create one). */
+export function storeExists(location: string): boolean {
+  return existsSync(location);
+}
+
 /** Refuses a path where no database exists, naming what creates one. */
 function requireDatabase(path: string, createdBy: string): void {
-  if (!existsSync(path))
+  if (!storeExists(path))
     throw new StoreError(
       `no posturesync database at ${path}; run ${createdBy} first, or point --db at an existing database`,
       { details: { path } },
     );
 }
 
+/**
+ * The one place the CLI picks a store for a database location. Every command works on the
+ * engine's `Store` interface, so another store fits here without touching a command.
+ */
+export async function openStore(location: string, options: { readonly?: boolean } = {}): Promise<Store> {
+  return SqliteStore.open(location, { readonly: options.readonly ?? false });
+}
+
 /** Opens read-only, so `status` and `history` work while a sync is running. */
-export function openStoreForReading(path: string): SqliteStore {
-  requireDatabase(path, '`posturesync sync` (or `posturesync demo`)');
-  return SqliteStore.open(path, { readonly: true });
+export async function openStoreForReading(location: string): Promise<Store> {
+  requireDatabase(location, '`posturesync sync` (or `posturesync demo`)');
+  return openStore(location, { readonly: true });
 }
 
 /** Opens for writing (migrating if needed); the database must exist already. */
-export function openStoreForWriting(path: string): SqliteStore {
-  requireDatabase(path, '`posturesync sync`');
-  return SqliteStore.open(path);
+export async function openStoreForWriting(location: string): Promise<Store> {
+  requireDatabase(location, '`posturesync sync`');
+  return openStore(location);
 }
