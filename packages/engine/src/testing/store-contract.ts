@@ -49,6 +49,19 @@ function stateOf(runId: number, generation: number, inProgress: boolean, checkpo
   };
 }
 
+/** Starts a run of a new generation. */
+function newRun(store: Store, startedAt: string) {
+  return store.createRun({
+    instance,
+    connectorId,
+    configFingerprint: 'f1',
+    generation: null,
+    resumedFromRunId: null,
+    full: false,
+    startedAt,
+  });
+}
+
 function countsOf(records: RecordSet): RecordCounts {
   return {
     hosts: records.hosts?.length ?? 0,
@@ -110,15 +123,7 @@ export function describeStoreContract(options: StoreContractOptions): void {
     finish: 'succeeded' | 'partial' = 'succeeded',
     at = '2026-01-01T00:00:00.000Z',
   ) {
-    const run = await store.createRun({
-      instance,
-      connectorId,
-      configFingerprint: 'f1',
-      generation: null,
-      resumedFromRunId: null,
-      full: false,
-      startedAt: at,
-    });
+    const run = await newRun(store, at);
     const counts = countsOf(records);
     const written = await store.commitBatch({
       scope: { instance, runId: run.id, generation: run.generation, connectorId, now: at },
@@ -176,15 +181,7 @@ export function describeStoreContract(options: StoreContractOptions): void {
 
     it('commitBatch stores records, quarantine, state and progress together', async () => {
       const store = await open();
-      const run = await store.createRun({
-        instance,
-        connectorId,
-        configFingerprint: 'f1',
-        generation: null,
-        resumedFromRunId: null,
-        full: false,
-        startedAt: '2026-01-01T00:00:00.000Z',
-      });
+      const run = await newRun(store, '2026-01-01T00:00:00.000Z');
       const records = estate({ 'h1:c1': 'failed' });
       const input: CommitBatchInput = {
         scope: { instance, runId: run.id, generation: run.generation, connectorId },
@@ -356,15 +353,7 @@ export function describeStoreContract(options: StoreContractOptions): void {
 
     it("marks a dead process's running runs failed", async () => {
       const store = await open();
-      const run = await store.createRun({
-        instance,
-        connectorId,
-        configFingerprint: 'f1',
-        generation: null,
-        resumedFromRunId: null,
-        full: false,
-        startedAt: '2026-01-01T00:00:00.000Z',
-      });
+      const run = await newRun(store, '2026-01-01T00:00:00.000Z');
       const lock = await store.acquireLock({ instance });
       expect(await store.failAbandonedRuns(instance, '2026-01-01T01:00:00.000Z')).toEqual([run.id]);
       await store.releaseLock(lock);
@@ -376,15 +365,7 @@ export function describeStoreContract(options: StoreContractOptions): void {
     it('finishRun records a failure with its code and message', async () => {
       const store = await open();
       const { run } = await syncOnce(store, estate());
-      const next = await store.createRun({
-        instance,
-        connectorId,
-        configFingerprint: 'f1',
-        generation: null,
-        resumedFromRunId: null,
-        full: false,
-        startedAt: '2026-01-02T00:00:00.000Z',
-      });
+      const next = await newRun(store, '2026-01-02T00:00:00.000Z');
       await store.finishRun(next.id, {
         ...progressOf(zeroCounts, 0),
         outcome: 'failed',
