@@ -2,8 +2,10 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { defaultCredentials } from '@posturesync/qualys-simulator';
 import { runChild } from './child-process.ts';
+import { describeCommit } from './commit-info.ts';
 import {
   estateForPostureCalls,
   estateForPostureRecords,
@@ -12,7 +14,8 @@ import {
 } from './estate-sizing.ts';
 import type { FloorJob, FloorJobResult } from './floor-worker.ts';
 import { describeMachine } from './machine.ts';
-import { floorRatio, memoryRatio, rateLimitMinimumMs, recordsPerSecond } from './ratios.ts';
+import { memoryComparison, reportMemoryComparisons } from './memory-comparison.ts';
+import { floorRatio, rateLimitMinimumMs, recordsPerSecond } from './ratios.ts';
 import { posturesyncRequests, qualysEtlRequests, requestsPerTenThousandPairs } from './request-model.ts';
 import type {
   BenchResults,
@@ -411,6 +414,7 @@ class Harness {
   async run(): Promise<BenchResults> {
     const started = performance.now();
     const machine = describeMachine();
+    const commit = describeCommit(fileURLToPath(new URL('.', import.meta.url)));
     const generatedAt = new Date().toISOString();
     if (this.#options.cpuProfileDir) await mkdir(this.#options.cpuProfileDir, { recursive: true });
     const scenarios: ScenarioResult[] = [];
@@ -424,14 +428,17 @@ class Harness {
       scenarios.push(result);
     }
     const memory = memoryComparison(scenarios);
-    const partial = { scenarios, memory };
+    const reportMemory = reportMemoryComparisons(scenarios);
+    const partial = { scenarios, memory, reportMemory };
     return {
       generatedAt,
+      commit,
       profile: this.#options.profile,
       durationMs: performance.now() - started,
       machine,
       scenarios,
       memory,
+      reportMemory,
       targets: evaluateTargets(partial),
     };
   }
@@ -447,25 +454,6 @@ function pcrsConfig(
     password: defaultCredentials.password,
     rateLimit: options.rateLimit,
     ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
-  };
-}
-
-function peakOf(scenario: ScenarioResult): number {
-  return Math.max(scenario.live.peakRssBytes, scenario.replay?.peakRssBytes ?? 0);
-}
-
-/** Largest vs smallest PCRS scenario by records (peak of its live and replayed runs). */
-export function memoryComparison(scenarios: readonly ScenarioResult[]): BenchResults['memory'] {
-  const pcrs = scenarios.filter((scenario) => scenario.kind === 'pcrs').sort((a, b) => a.records - b.records);
-  const small = pcrs[0];
-  const large = pcrs.at(-1);
-  if (!small || !large || small === large) return null;
-  return {
-    small: small.name,
-    large: large.name,
-    smallPeakRssBytes: peakOf(small),
-    largePeakRssBytes: peakOf(large),
-    ratio: memoryRatio(peakOf(large), peakOf(small)),
   };
 }
 
