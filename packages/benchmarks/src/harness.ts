@@ -1,6 +1,4 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { mkdir, rm } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { defaultCredentials } from '@posturesync/qualys-simulator';
@@ -15,6 +13,7 @@ import {
 import type { FloorJob, FloorJobResult } from './floor-worker.ts';
 import { describeMachine } from './machine.ts';
 import { memoryComparison, reportMemoryComparisons } from './memory-comparison.ts';
+import { pcrsConfig } from './pcrs-config.ts';
 import { floorRatio, rateLimitMinimumMs, recordsPerSecond } from './ratios.ts';
 import { posturesyncRequests, qualysEtlRequests, requestsPerTenThousandPairs } from './request-model.ts';
 import type {
@@ -22,15 +21,15 @@ import type {
   FloorMeasurement,
   ProcessVariant,
   ScenarioResult,
-  ServerCounts,
   SyncMeasurement,
 } from './result-types.ts';
 import type { PcrsScenario, RateLimitScenario, ReportScenario, Scenario } from './scenarios.ts';
 import { pcrsShape, rateLimitShape, reportShape } from './scenarios.ts';
 import { type SimulatorHandle, startSimulatorProcess } from './simulator-handle.ts';
-import type { SimulatorSnapshot } from './simulator-process.ts';
+import { serverCounts, toMeasurement } from './sync-measurement.ts';
 import type { SyncJobInput, SyncJobResult } from './sync-worker.ts';
 import { evaluateTargets } from './targets.ts';
+import { workspace } from './workspace.ts';
 
 export interface HarnessOptions {
   scenarios: Scenario[];
@@ -54,58 +53,6 @@ export const productNodeFlags: readonly string[] = ['--max-semi-space-size=16', 
 const syncWorker = new URL('./sync-worker.ts', import.meta.url);
 const floorWorker = new URL('./floor-worker.ts', import.meta.url);
 const sampleRows = 2000;
-
-interface Workspace {
-  directory: string;
-  file(name: string): string;
-}
-
-async function workspace(name: string): Promise<Workspace> {
-  const directory = await mkdtemp(path.join(os.tmpdir(), `posturesync-bench-${name}-`));
-  return { directory, file: (file) => path.join(directory, file) };
-}
-
-function serverCounts(snapshot: SimulatorSnapshot, source: 'simulator' | 'proxy'): ServerCounts {
-  if (source === 'proxy') {
-    const { proxy } = snapshot;
-    return { ...proxy, requests: { ...proxy.requests }, cpuMs: snapshot.cpuMs };
-  }
-  const { simulator } = snapshot;
-  return {
-    requests: { ...simulator.requests },
-    total: simulator.total,
-    rateLimited429: simulator.rateLimited429,
-    conflicts409: simulator.conflicts409,
-    cpuMs: snapshot.cpuMs,
-  };
-}
-
-function toMeasurement(result: SyncJobResult, server: ServerCounts): SyncMeasurement {
-  if (result.outcome !== 'succeeded') {
-    throw new Error(
-      `the sync ended ${result.outcome}: ${result.errorMessage ?? ''} ${result.warnings.slice(0, 5).join(' | ')}`,
-    );
-  }
-  return {
-    wallMs: result.wallMs,
-    cpuMs: result.cpuMs,
-    peakRssBytes: result.peakRssBytes,
-    baselineRssBytes: result.baselineRssBytes,
-    memory: result.memory,
-    outcome: result.outcome,
-    counts: result.counts,
-    recordsPerSecond: recordsPerSecond(result.storedViolations, result.wallMs),
-    requests: result.metrics.requests,
-    retries: result.metrics.retries,
-    rateLimitWaits: result.metrics.rateLimitWaits,
-    rateLimitWaitMs: result.metrics.rateLimitWaitMs,
-    bytesReceived: result.metrics.bytesReceived,
-    warningCount: result.warningCount,
-    storedViolations: result.storedViolations,
-    warnings: result.warnings,
-    server,
-  };
-}
 
 class Harness {
   readonly #options: HarnessOptions;
@@ -442,19 +389,6 @@ class Harness {
       targets: evaluateTargets(partial),
     };
   }
-}
-
-function pcrsConfig(
-  url: string,
-  options: { rateLimit: false | { requests: number; perSeconds: number }; batchSize?: number },
-): Record<string, unknown> {
-  return {
-    gatewayUrl: url,
-    username: defaultCredentials.username,
-    password: defaultCredentials.password,
-    rateLimit: options.rateLimit,
-    ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
-  };
 }
 
 export function runBenchmarks(options: HarnessOptions): Promise<BenchResults> {
