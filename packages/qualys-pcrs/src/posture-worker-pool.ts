@@ -10,16 +10,6 @@ const workerFile = new URL(
 );
 
 /**
- * Whether postureInfo bodies are parsed and mapped in worker threads (issue 18). On unless
- * `POSTURESYNC_WORKER_THREADS=0` (or `off`/`false`): the in-thread path stays for comparison
- * and for hosts where threads are unwelcome.
- */
-export function workerThreadsFromEnvironment(env: NodeJS.ProcessEnv = process.env): boolean {
-  const value = env.POSTURESYNC_WORKER_THREADS?.trim().toLowerCase();
-  return !(value === '0' || value === 'off' || value === 'false' || value === 'no');
-}
-
-/**
  * Worker threads for postureInfo bodies: one per body in flight (at most `parallelRequests`),
  * started on first use and kept for the next body. A worker that was stopped mid-body (cancel,
  * failure on either side) is terminated and replaced, so no half-read body leaks into the next.

@@ -14,10 +14,11 @@ import type { QualysPcrsConfig } from './config-schema.ts';
 import { type MappedRecords, PostureRecordMapper } from './map-posture-record.ts';
 import { fetchHostIds, fetchPolicyList } from './pcrs-api.ts';
 import { type PostureJob, postureJobLabel, streamPostureCall } from './posture-call.ts';
-import { PostureWorkerPool, workerThreadsFromEnvironment } from './posture-worker-pool.ts';
+import { PostureWorkerPool } from './posture-worker-pool.ts';
 import { retryWholeCall } from './retry-call.ts';
 import { describePlan, hostIdsGroups, nextWatermarks, planRun } from './run-plan.ts';
 import { selectPolicies } from './select-policies.ts';
+import { workerThreadsFromEnvironment } from './worker-threads-setting.ts';
 
 /** Violations (plus rejects) per emitted batch: large enough to amortise a transaction. */
 export const defaultSubBatchSize = 2000;
