@@ -19,6 +19,18 @@ export class PostureWorkerPool {
   readonly #all = new Set<Worker>();
   #closed = false;
 
+  /**
+   * Starts `count` workers now, so that loading their modules (a few hundred ms of CPU each)
+   * overlaps the policy list and hostids calls instead of delaying the first body.
+   */
+  prestart(count: number): void {
+    while (!this.#closed && this.#all.size < count) {
+      const worker = this.#spawn();
+      worker.unref();
+      this.#idle.push(worker);
+    }
+  }
+
   acquire(): Worker {
     if (this.#closed) throw new Error('the posture worker pool is closed');
     const worker = this.#idle.pop() ?? this.#spawn();

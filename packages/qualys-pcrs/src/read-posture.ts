@@ -125,6 +125,7 @@ export async function* readPosture(
 
   const mapper = new PostureRecordMapper({ sourceName: options.sourceName });
   const workers = (options.workerThreads ?? workerThreadsFromEnvironment()) ? new PostureWorkerPool() : null;
+  workers?.prestart(config.parallelRequests);
   // Worker-mapped records are deduplicated per body; across bodies here, in queue order.
   const admit = (records: MappedRecords) => (workers ? mapper.admit(records) : records);
   const channel = new BatchChannel<RecordBatch>(config.parallelRequests * 2);
