@@ -95,6 +95,9 @@ export async function* parseReportInWorker(
   const onExit = (code: number) => {
     if (!finished) stop(new Error(`the report parse worker stopped (exit code ${code})`));
   };
+  // A message Node could not read back would otherwise vanish and leave the worker waiting.
+  const onMessageError = (error: Error) =>
+    stop(new Error(`a message from the report parse worker could not be read: ${error.message}`));
   const onAbort = () => {
     // Cancelling drops what is queued: nothing more is handed on.
     batches.length = 0;
@@ -104,6 +107,7 @@ export async function* parseReportInWorker(
   worker.on('message', onMessage);
   worker.on('error', onError);
   worker.on('exit', onExit);
+  worker.on('messageerror', onMessageError);
   if (options.signal?.aborted) onAbort();
   else options.signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -157,6 +161,7 @@ export async function* parseReportInWorker(
     worker.off('message', onMessage);
     worker.off('error', onError);
     worker.off('exit', onExit);
+    worker.off('messageerror', onMessageError);
     await worker.terminate();
   }
 }

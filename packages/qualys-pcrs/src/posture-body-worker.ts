@@ -15,6 +15,7 @@ import {
   type WorkerBodyError,
 } from './posture-worker-protocol.ts';
 import type { QualysErrorElement } from './qualys-error-element.ts';
+import { limitTransferDepth } from './transfer-depth.ts';
 
 const port = parentPort;
 if (!port) throw new Error('posture-body-worker.ts runs only as a worker thread');
@@ -131,14 +132,14 @@ async function run(message: ToPostureWorker & { type: 'start' }, body: BodyRun):
         // across bodies on the main thread (`PostureRecordMapper.admit`), when a batch is queued.
         mapper: new PostureRecordMapper({ sourceName: message.sourceName }),
         subBatchSize: message.subBatchSize,
-        emit: (records) => body.send({ type: 'batch', records }),
+        emit: (records) => body.send({ type: 'batch', records: limitTransferDepth(records) }),
         onErrorElement: (element) => {
           throw new ErrorElementFound(element);
         },
       },
       progress,
     );
-    post({ type: 'done', rest, progress });
+    post({ type: 'done', rest: limitTransferDepth(rest), progress });
   } catch (error) {
     post({ type: 'failed', error: describeError(error), progress });
   } finally {

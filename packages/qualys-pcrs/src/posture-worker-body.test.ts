@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import type { HttpResponse } from '@posturesync/core';
+import { type HttpResponse, SecretRedactor, validateBatch } from '@posturesync/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { emptyMappedRecords, type MappedRecords, PostureRecordMapper } from './map-posture-record.ts';
 import { consumePostureBody, type PostureJob } from './posture-call.ts';
@@ -169,6 +169,25 @@ describe('postureInfo bodies in a worker thread (issue 18)', () => {
       Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
     ]);
     expect(reset.error?.message).toMatch(/broke off after \d+ bytes and \d+ records \(socket hang up\)/);
+  });
+
+  it('a record nested 5,000 levels deep (past what Node can send between threads) is quarantined exactly as in-thread', async () => {
+    const deep = `${'{"inner":'.repeat(5000)}"bottom"${'}'.repeat(5000)}`;
+    const withDeep = `[${JSON.stringify(records[0])},${JSON.stringify(records[1]).replace(/}$/, `,"extra":${deep}}`)}]`;
+    const quarantineOf = async (workers: PostureWorkerPool | null) => {
+      const outcome = await read([Buffer.from(withDeep)], workers);
+      expect(outcome.error).toBeUndefined();
+      const violations = [...outcome.batches, outcome.rest ?? emptyMappedRecords()].flatMap(
+        (batch) => batch.violations,
+      );
+      return validateBatch({ stream: 'postureInfo', position: job.label, violations }, new SecretRedactor());
+    };
+    const inThread = await quarantineOf(null);
+    const inWorker = await quarantineOf(pool);
+    expect(inThread.quarantine).toHaveLength(1);
+    expect(inThread.quarantine[0]?.reason).toContain('nested deeper than 64 levels');
+    expect(inWorker.quarantine).toEqual(inThread.quarantine);
+    expect(inWorker.records).toEqual(inThread.records);
   });
 
   it('stops the worker at once when the sync is cancelled mid-body', async () => {

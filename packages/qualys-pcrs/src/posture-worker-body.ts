@@ -114,10 +114,14 @@ export async function consumeBodyInWorker(
   };
   const onError = (error: Error) => fail(new Error(`the posture worker failed: ${error.message}`));
   const onExit = (code: number) => fail(new Error(`the posture worker stopped (exit code ${code})`));
+  // A message Node could not read back would otherwise vanish and leave the worker waiting.
+  const onMessageError = (error: Error) =>
+    fail(new Error(`a message from the posture worker could not be read: ${error.message}`));
   const onAbort = () => fail(abortReason(options.signal));
   worker.on('message', onMessage);
   worker.on('error', onError);
   worker.on('exit', onExit);
+  worker.on('messageerror', onMessageError);
   if (options.signal?.aborted) onAbort();
   else options.signal?.addEventListener('abort', onAbort, { once: true });
 
@@ -161,6 +165,7 @@ export async function consumeBodyInWorker(
     worker.off('message', onMessage);
     worker.off('error', onError);
     worker.off('exit', onExit);
+    worker.off('messageerror', onMessageError);
     options.signal?.removeEventListener('abort', onAbort);
     if (reusable) options.workers.release(worker);
     else options.workers.discard(worker);
