@@ -30,7 +30,11 @@ export type FromReportWorker =
 
 /** Items per message: enough to amortise a message, few enough to keep the queue small. */
 export const itemsPerMessage = 256;
-/** Item batches the worker may send that the main thread has not taken yet (backpressure). */
-export const maxUntakenItemBatches = 4;
+/**
+ * Item batches the worker may send that the main thread has not taken yet (backpressure). A
+ * little over two engine batches (2000 results each), so the worker keeps parsing while the
+ * main thread writes one: with fewer the two threads took turns instead of overlapping.
+ */
+export const maxUntakenItemBatches = 20;
 /** File chunks the main thread may send ahead of the worker. */
-export const maxChunksAhead = 8;
+export const maxChunksAhead = 32;
