@@ -1,9 +1,9 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { mkdir, rm } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import { defaultCredentials } from '@posturesync/qualys-simulator';
 import { runChild } from './child-process.ts';
+import { describeCommit } from './commit-info.ts';
 import {
   estateForPostureCalls,
   estateForPostureRecords,
@@ -12,22 +12,24 @@ import {
 } from './estate-sizing.ts';
 import type { FloorJob, FloorJobResult } from './floor-worker.ts';
 import { describeMachine } from './machine.ts';
-import { floorRatio, memoryRatio, rateLimitMinimumMs, recordsPerSecond } from './ratios.ts';
+import { memoryComparison, reportMemoryComparisons } from './memory-comparison.ts';
+import { pcrsConfig } from './pcrs-config.ts';
+import { floorRatio, rateLimitMinimumMs, recordsPerSecond } from './ratios.ts';
 import { posturesyncRequests, qualysEtlRequests, requestsPerTenThousandPairs } from './request-model.ts';
 import type {
   BenchResults,
   FloorMeasurement,
   ProcessVariant,
   ScenarioResult,
-  ServerCounts,
   SyncMeasurement,
 } from './result-types.ts';
 import type { PcrsScenario, RateLimitScenario, ReportScenario, Scenario } from './scenarios.ts';
 import { pcrsShape, rateLimitShape, reportShape } from './scenarios.ts';
 import { type SimulatorHandle, startSimulatorProcess } from './simulator-handle.ts';
-import type { SimulatorSnapshot } from './simulator-process.ts';
+import { serverCounts, toMeasurement } from './sync-measurement.ts';
 import type { SyncJobInput, SyncJobResult } from './sync-worker.ts';
 import { evaluateTargets } from './targets.ts';
+import { workspace } from './workspace.ts';
 
 export interface HarnessOptions {
   scenarios: Scenario[];
@@ -51,58 +53,6 @@ export const productNodeFlags: readonly string[] = ['--max-semi-space-size=16', 
 const syncWorker = new URL('./sync-worker.ts', import.meta.url);
 const floorWorker = new URL('./floor-worker.ts', import.meta.url);
 const sampleRows = 2000;
-
-interface Workspace {
-  directory: string;
-  file(name: string): string;
-}
-
-async function workspace(name: string): Promise<Workspace> {
-  const directory = await mkdtemp(path.join(os.tmpdir(), `posturesync-bench-${name}-`));
-  return { directory, file: (file) => path.join(directory, file) };
-}
-
-function serverCounts(snapshot: SimulatorSnapshot, source: 'simulator' | 'proxy'): ServerCounts {
-  if (source === 'proxy') {
-    const { proxy } = snapshot;
-    return { ...proxy, requests: { ...proxy.requests }, cpuMs: snapshot.cpuMs };
-  }
-  const { simulator } = snapshot;
-  return {
-    requests: { ...simulator.requests },
-    total: simulator.total,
-    rateLimited429: simulator.rateLimited429,
-    conflicts409: simulator.conflicts409,
-    cpuMs: snapshot.cpuMs,
-  };
-}
-
-function toMeasurement(result: SyncJobResult, server: ServerCounts): SyncMeasurement {
-  if (result.outcome !== 'succeeded') {
-    throw new Error(
-      `the sync ended ${result.outcome}: ${result.errorMessage ?? ''} ${result.warnings.slice(0, 5).join(' | ')}`,
-    );
-  }
-  return {
-    wallMs: result.wallMs,
-    cpuMs: result.cpuMs,
-    peakRssBytes: result.peakRssBytes,
-    baselineRssBytes: result.baselineRssBytes,
-    memory: result.memory,
-    outcome: result.outcome,
-    counts: result.counts,
-    recordsPerSecond: recordsPerSecond(result.storedViolations, result.wallMs),
-    requests: result.metrics.requests,
-    retries: result.metrics.retries,
-    rateLimitWaits: result.metrics.rateLimitWaits,
-    rateLimitWaitMs: result.metrics.rateLimitWaitMs,
-    bytesReceived: result.metrics.bytesReceived,
-    warningCount: result.warningCount,
-    storedViolations: result.storedViolations,
-    warnings: result.warnings,
-    server,
-  };
-}
 
 class Harness {
   readonly #options: HarnessOptions;
@@ -411,6 +361,7 @@ class Harness {
   async run(): Promise<BenchResults> {
     const started = performance.now();
     const machine = describeMachine();
+    const commit = describeCommit(fileURLToPath(new URL('.', import.meta.url)));
     const generatedAt = new Date().toISOString();
     if (this.#options.cpuProfileDir) await mkdir(this.#options.cpuProfileDir, { recursive: true });
     const scenarios: ScenarioResult[] = [];
@@ -424,49 +375,20 @@ class Harness {
       scenarios.push(result);
     }
     const memory = memoryComparison(scenarios);
-    const partial = { scenarios, memory };
+    const reportMemory = reportMemoryComparisons(scenarios);
+    const partial = { scenarios, memory, reportMemory };
     return {
       generatedAt,
+      commit,
       profile: this.#options.profile,
       durationMs: performance.now() - started,
       machine,
       scenarios,
       memory,
+      reportMemory,
       targets: evaluateTargets(partial),
     };
   }
-}
-
-function pcrsConfig(
-  url: string,
-  options: { rateLimit: false | { requests: number; perSeconds: number }; batchSize?: number },
-): Record<string, unknown> {
-  return {
-    gatewayUrl: url,
-    username: defaultCredentials.username,
-    password: defaultCredentials.password,
-    rateLimit: options.rateLimit,
-    ...(options.batchSize === undefined ? {} : { batchSize: options.batchSize }),
-  };
-}
-
-function peakOf(scenario: ScenarioResult): number {
-  return Math.max(scenario.live.peakRssBytes, scenario.replay?.peakRssBytes ?? 0);
-}
-
-/** Largest vs smallest PCRS scenario by records (peak of its live and replayed runs). */
-export function memoryComparison(scenarios: readonly ScenarioResult[]): BenchResults['memory'] {
-  const pcrs = scenarios.filter((scenario) => scenario.kind === 'pcrs').sort((a, b) => a.records - b.records);
-  const small = pcrs[0];
-  const large = pcrs.at(-1);
-  if (!small || !large || small === large) return null;
-  return {
-    small: small.name,
-    large: large.name,
-    smallPeakRssBytes: peakOf(small),
-    largePeakRssBytes: peakOf(large),
-    ratio: memoryRatio(peakOf(large), peakOf(small)),
-  };
 }
 
 export function runBenchmarks(options: HarnessOptions): Promise<BenchResults> {

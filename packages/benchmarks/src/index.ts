@@ -1,5 +1,6 @@
 export { type BenchArguments, parseBenchArguments, usage } from './cli-arguments.ts';
-export { type HarnessOptions, memoryComparison, runBenchmarks } from './harness.ts';
+export { type HarnessOptions, runBenchmarks } from './harness.ts';
+export { memoryComparison, reportMemoryComparisons } from './memory-comparison.ts';
 export { floorRatio, memoryRatio, rateLimitMinimumMs, recordsPerSecond } from './ratios.ts';
 export { markdownTable, renderResultsMarkdown, renderScenarioTable } from './render-table.ts';
 export {

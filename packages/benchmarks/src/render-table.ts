@@ -137,7 +137,7 @@ export function renderMemoryTable(scenarios: readonly ScenarioResult[]): string 
 export function renderResultsMarkdown(results: BenchResults): string {
   const { machine } = results;
   const parts = [
-    `Run ${results.generatedAt} (profile \`${results.profile}\`, ${seconds(results.durationMs)} s) on ${machine.cpuCount} x ${machine.cpuModel}, ${formatBytes(machine.totalMemoryBytes)} RAM, Node ${machine.nodeVersion}, ${machine.platform} ${machine.osRelease}; load average at start ${machine.loadAverage.map((value) => value.toFixed(2)).join(' / ')}.`,
+    `Run ${results.generatedAt} at ${results.commit ? `commit ${results.commit.hash}${results.commit.dirty ? ' (with uncommitted changes)' : ''}` : 'an unknown commit'} (profile \`${results.profile}\`, ${seconds(results.durationMs)} s) on ${machine.cpuCount} x ${machine.cpuModel}, ${formatBytes(machine.totalMemoryBytes)} RAM, Node ${machine.nodeVersion}, ${machine.platform} ${machine.osRelease}; load average at start ${machine.loadAverage.map((value) => value.toFixed(2)).join(' / ')}.`,
     '',
     renderScenarioTable(results.scenarios),
   ];

@@ -202,18 +202,32 @@ export interface TargetResult {
   pass: boolean | null;
 }
 
+/** The checkout a run measured (`git rev-parse HEAD`, and whether tracked files had changes). */
+export interface CommitInfo {
+  hash: string;
+  /** Tracked files differed from the commit: the run measured uncommitted code. */
+  dirty: boolean;
+}
+
+export interface MemoryComparison {
+  small: string;
+  large: string;
+  smallPeakRssBytes: number;
+  largePeakRssBytes: number;
+  ratio: number;
+}
+
 export interface BenchResults {
   generatedAt: string;
+  /** null when git was not available (e.g. a copy without .git). */
+  commit: CommitInfo | null;
   profile: string;
   durationMs: number;
   machine: MachineInfo;
   scenarios: ScenarioResult[];
-  memory: {
-    small: string;
-    large: string;
-    smallPeakRssBytes: number;
-    largePeakRssBytes: number;
-    ratio: number;
-  } | null;
+  /** PCRS: largest vs smallest estate. */
+  memory: MemoryComparison | null;
+  /** Reports: largest vs smallest of each format run at two sizes or more. */
+  reportMemory: MemoryComparison[] | null;
   targets: TargetResult[];
 }

@@ -10,6 +10,7 @@ import { isPostureSyncError } from '@posturesync/core';
 import { parseBenchArguments, usage } from './cli-arguments.ts';
 import { runBenchmarks } from './harness.ts';
 import { renderProfileSummaries, summariseProfiles } from './profile-summary.ts';
+import { renderReadmeBlock } from './readme-table.ts';
 import { renderResultsMarkdown } from './render-table.ts';
 import { buildScenarios, selectScenarios } from './scenarios.ts';
 import { verdict } from './targets.ts';
@@ -45,6 +46,7 @@ async function main(argv: string[]): Promise<number> {
     log,
   });
   let markdown = renderResultsMarkdown(results);
+  markdown += `\n## README table (\`pnpm bench:readme\` copies this block into README.md)\n\n${renderReadmeBlock(results)}\n`;
   if (profileDir)
     markdown += `\n## CPU profiles (${profileDir})\n\n${renderProfileSummaries(await summariseProfiles(profileDir))}`;
   await writeFile(path.join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);

@@ -26,6 +26,7 @@ describe('benchmark harness smoke: limit lower than configured', () => {
       'pcrs-limit-lower-than-configured:pacing',
       'pcrs-limit-lower-than-configured:429-per-window',
       'memory',
+      'report-memory',
     ]);
   }, 90_000);
 });

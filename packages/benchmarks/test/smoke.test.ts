@@ -49,7 +49,9 @@ describe('benchmark harness smoke', () => {
       'report-csv-1mb:floor-live',
       'report-csv-1mb:floor-replay',
       'memory',
+      'report-memory',
     ]);
+    expect(results.commit?.hash).toMatch(/^[0-9a-f]{40}$/);
     expect(posturesyncRequests([1]).total).toBe(3);
   }, 60_000);
 });

@@ -9,7 +9,7 @@ import {
   type ViolationDefinition,
 } from '@posturesync/core';
 import { parseCauseOfFailure, parseEvidence } from './evidence.ts';
-import type { ReportMapperOptions } from './map-report.ts';
+import type { ReportMapperOptions } from './mapped-batch.ts';
 import { reportDate } from './report-date.ts';
 import type { FieldValues, HostField, ResultField } from './report-records.ts';
 

@@ -1,23 +1,14 @@
-import {
-  type CompletedScope,
-  compositeId,
-  type Host,
-  normalizeStatus,
-  type Policy,
-  type RejectedRecord,
-  type Violation,
-  type ViolationDefinition,
-} from '@posturesync/core';
+import { type CompletedScope, compositeId, type Host, normalizeStatus } from '@posturesync/core';
 import {
   buildHost,
   type ControlInfo,
   mapDefinition,
   mapViolation,
   numericHostId,
-  parseBoolean,
   qgHostId,
   UnparsableDate,
 } from './map-report-row.ts';
+import type { MappedBatch, ReportMapperOptions } from './mapped-batch.ts';
 import {
   countOf,
   emptyReadCounts,
@@ -25,7 +16,7 @@ import {
   type Shortfall,
   type SummaryCounts,
 } from './report-counts.ts';
-import { reportDate } from './report-date.ts';
+import { placeholderPolicy, type SummaryFields, summaryPolicy } from './report-policy-record.ts';
 import {
   describePosition,
   type FieldValues,
@@ -34,28 +25,6 @@ import {
   type ReportPosition,
   type ResultField,
 } from './report-records.ts';
-
-export interface ReportMapperOptions {
-  sourceName: string;
-  /** The configured network label attached to every host and finding. */
-  network: string;
-  /** Named in reject positions, e.g. `report 123 line 17`. */
-  reportId: string;
-  /**
-   * The policy the report is known to cover (configured, launched, or its SUMMARY title looked
-   * up), for a SUMMARY row without an ID (every real CSV) and for results of a file without SUMMARY.
-   */
-  fallbackPolicyId?: string | null;
-}
-
-export interface MappedBatch {
-  hosts: Host[];
-  policies: Policy[];
-  definitions: ViolationDefinition[];
-  violations: Violation[];
-  rejects: RejectedRecord[];
-  warnings: string[];
-}
 
 /**
  * What joins need about one host for the rest of the report. Issue 7: the full Host record
@@ -203,20 +172,7 @@ export class ReportMapper {
     return `report ${this.#options.reportId} ${describePosition(position)}`;
   }
 
-  #acceptPolicy(
-    fields: FieldValues<
-      | 'policyId'
-      | 'title'
-      | 'locked'
-      | 'modifiedDate'
-      | 'lastEvaluated'
-      | 'controlInstances'
-      | 'passed'
-      | 'failed'
-      | 'error'
-    >,
-    position: ReportPosition,
-  ) {
+  #acceptPolicy(fields: SummaryFields, position: ReportPosition) {
     // The ID resolved for the report (configured, launched or looked up by title) when the row has none.
     const policyId = fields.policyId ?? this.#options.fallbackPolicyId ?? null;
     if (!policyId) {
@@ -237,18 +193,7 @@ export class ReportMapper {
       failed: countOf(fields.failed),
       error: countOf(fields.error),
     });
-    this.#pending.policies.push({
-      uid: policyId,
-      sourceName: this.#options.sourceName,
-      title: fields.title,
-      status: null,
-      locked: parseBoolean(fields.locked),
-      createdBy: null,
-      createdDate: null,
-      modifiedDate: reportDate(fields.modifiedDate) ?? null,
-      lastEvaluated: reportDate(fields.lastEvaluated) ?? null,
-      raw: { ...fields },
-    });
+    this.#pending.policies.push(summaryPolicy(policyId, fields, this.#options.sourceName));
   }
 
   #index(host: Host, fields: FieldValues<HostField>): HostEntry {
@@ -385,18 +330,7 @@ export class ReportMapper {
       if (!entry.emitted) this.#emit(entry);
       if (!this.#policyIds.has(policyId)) {
         this.#policyIds.add(policyId);
-        this.#pending.policies.push({
-          uid: policyId,
-          sourceName: this.#options.sourceName,
-          title: null,
-          status: null,
-          locked: null,
-          createdBy: null,
-          createdDate: null,
-          modifiedDate: null,
-          lastEvaluated: null,
-          raw: {},
-        });
+        this.#pending.policies.push(placeholderPolicy(policyId, this.#options.sourceName));
       }
       if (!this.#definitions.has(violation.definitionUid)) {
         this.#definitions.add(violation.definitionUid);
@@ -414,4 +348,5 @@ export class ReportMapper {
   }
 }
 
+export type { MappedBatch, ReportMapperOptions } from './mapped-batch.ts';
 export { type ReadCounts, type Shortfall, type SummaryCounts, shortfallWarning } from './report-counts.ts';

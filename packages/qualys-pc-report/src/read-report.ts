@@ -14,6 +14,7 @@ import { openReport, reportPath } from './fetch-report.ts';
 import { launchReport, waitForReport } from './launch-report.ts';
 import { type MappedBatch, ReportMapper, shortfallWarning } from './map-report.ts';
 import { csvOrXml } from './parse-report.ts';
+import { parseReportInWorker } from './parse-report-in-worker.ts';
 import { PolicyIdentity } from './policy-identity.ts';
 import { parseReportList, type ReportListEntry } from './report-list.ts';
 import { describePosition, type ReportItem, type ReportPosition } from './report-records.ts';
@@ -25,6 +26,7 @@ import {
 } from './report-retry.ts';
 import { ReportedAcrossAttempts } from './reported-across-attempts.ts';
 import { retryStream } from './retry-stream.ts';
+import { workerThreadsFromEnvironment } from './worker-threads-setting.ts';
 
 export const sourceName = 'QUALYSPC';
 export const reportStream = 'report';
@@ -47,6 +49,11 @@ export interface ReadOptions {
   /** Jitter of the back-off between report attempts. */
   random?: () => number;
   firstPollMs?: number;
+  /**
+   * Issue 18: parse the report in a worker thread (default: on, unless
+   * `POSTURESYNC_WORKER_THREADS=0`); false parses it on the calling thread.
+   */
+  workerThreads?: boolean;
 }
 
 /** Back-off, abort and hooks shared by the report list and report retries. */
@@ -177,6 +184,7 @@ async function* importReport(
   options: ReadOptions,
 ): AsyncGenerator<RecordBatch> {
   const batchSize = options.batchSize ?? defaultBatchSize;
+  const parse = (options.workerThreads ?? workerThreadsFromEnvironment()) ? parseReportInWorker : csvOrXml;
   const maxAttempts = config.maxReportAttempts;
   const reported = new ReportedAcrossAttempts();
   let attempts = 0;
@@ -198,7 +206,7 @@ async function* importReport(
         reportId: report.id,
         fallbackPolicyId: identity.knownPolicyId,
       });
-      for await (const item of csvOrXml(opened.format, opened.stream, {
+      for await (const item of parse(opened.format, opened.stream, {
         reportId: report.id,
         signal: context.signal,
         logger: context.logger,

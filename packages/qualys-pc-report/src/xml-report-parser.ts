@@ -3,7 +3,6 @@ import { BadResponseError, CancelledError } from '@posturesync/core';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import { formatCauseOfFailure } from './evidence.ts';
 import {
-  cleanValue,
   controlFields,
   type FieldValues,
   headerFields,
@@ -17,128 +16,20 @@ import {
 } from './report-records.ts';
 import { createTokenGuard } from './token-guard.ts';
 import { defaultPolicyReportXmlTable, type PolicyReportXmlTable } from './xml-element-table.ts';
+import {
+  addField,
+  controlSideFields,
+  type Frame,
+  firstValue,
+  hostSideFields,
+  listValue,
+  type Role,
+  read,
+} from './xml-frame.ts';
+import { malformed } from './xml-report-error.ts';
 
 /** Refuse absurd single text nodes instead of buffering them: a report cell is never this large. */
 const maxTextLength = 16 * 1024 * 1024;
-
-type FieldValue = string | string[];
-
-type Role =
-  | 'header'
-  | 'summary'
-  | 'policy'
-  | 'control'
-  | 'host'
-  | 'hostTags'
-  | 'resultHost'
-  | 'resultControl'
-  /** Inside a record: leaves and sub-elements are collected into the enclosing frame. */
-  | 'collect'
-  /** Structure or unknown: nothing is kept. */
-  | 'pass';
-
-interface Frame {
-  name: string;
-  role: Role;
-  /** Created on the first field: most elements are leaves without attributes. */
-  fields: Map<string, FieldValue> | null;
-  text: string;
-  hasChildren: boolean;
-  /** Only record frames carry one (it names the record); collected and skipped elements need none. */
-  position: ReportPosition | null;
-  /** Results emitted below this frame (a host with no controls still yields its host). */
-  results: number;
-  emittedPolicy: boolean;
-}
-
-/** Controls whose fields describe the host, the control or the result itself. */
-const hostSideFields = new Set<ResultField>([
-  'ip',
-  'dns',
-  'netbios',
-  'trackingMethod',
-  'os',
-  'network',
-  'lastScanDate',
-  'sourceHostId',
-  'hostId',
-]);
-const controlSideFields = new Set<ResultField>([
-  'controlId',
-  'controlReferences',
-  'statement',
-  'criticalityLabel',
-  'criticalityValue',
-  'rationale',
-  'remediation',
-  'deprecated',
-]);
-
-function addField(frame: Frame, key: string, value: string): void {
-  if (frame.fields === null) {
-    frame.fields = new Map([[key, value]]);
-    return;
-  }
-  const existing = frame.fields.get(key);
-  if (existing === undefined) frame.fields.set(key, value);
-  else if (Array.isArray(existing)) existing.push(value);
-  else frame.fields.set(key, [existing, value]);
-}
-
-function firstValue(frame: Frame | undefined, paths: readonly string[]): string | null | undefined {
-  if (!frame?.fields) return undefined;
-  for (const path of paths) {
-    const value = frame.fields.get(path);
-    if (value === undefined) continue;
-    return cleanValue(Array.isArray(value) ? value[0] : value);
-  }
-  return undefined;
-}
-
-function listValue(frames: ReadonlyArray<Frame | undefined>, paths: readonly string[]): string[] {
-  for (const frame of frames) {
-    if (!frame?.fields) continue;
-    for (const path of paths) {
-      const value = frame.fields.get(path);
-      if (value === undefined) continue;
-      const list = (Array.isArray(value) ? value : [value]).map((item) => item.trim()).filter(Boolean);
-      if (list.length > 0) return list;
-    }
-  }
-  return [];
-}
-
-function read<K extends string>(
-  names: readonly K[],
-  table: { readonly [P in K]: readonly string[] },
-  frame: Frame,
-): FieldValues<K> {
-  const values = {} as FieldValues<K>;
-  for (const name of names) values[name] = firstValue(frame, table[name]) ?? null;
-  return values;
-}
-
-function malformed(
-  options: ReportParseOptions,
-  position: ReportPosition | null,
-  reason: string,
-  cause?: unknown,
-) {
-  const report = options.reportId ? `Policy report ${options.reportId}` : 'The policy report';
-  const where = position ? ` at line ${position.line}, column ${position.column ?? 0}` : '';
-  return new BadResponseError(
-    `${report} is not well-formed XML${where}: ${reason}. Re-run the report in Qualys or fetch it again; data already stored is kept.`,
-    {
-      cause,
-      details: {
-        reportId: options.reportId ?? null,
-        line: position?.line ?? null,
-        column: position?.column ?? null,
-        format: 'xml',
-      },
-    },
-  );
-}
 
 export interface XmlReportParseOptions extends ReportParseOptions {
   /** Element names; defaults to the best-known structure. */

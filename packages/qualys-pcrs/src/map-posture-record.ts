@@ -89,6 +89,24 @@ export class PostureRecordMapper {
     this.#definitions = new BoundedKeySet(options.maxRememberedKeys ?? 500_000);
   }
 
+  get sourceName(): string {
+    return this.#sourceName;
+  }
+
+  /**
+   * Issue 18: keeps of `records` (mapped by another mapper, in a worker, which deduplicated
+   * within its body only) the hosts and definitions this mapper has not emitted yet, and
+   * remembers them. Call it when the batch is queued for the engine, in queue order, so a
+   * host or definition travels with the first batch that needs it, exactly as in-thread.
+   */
+  admit(records: MappedRecords): MappedRecords {
+    if (records.hosts.length > 0) records.hosts = records.hosts.filter((host) => this.#hosts.add(host.uid));
+    if (records.definitions.length > 0) {
+      records.definitions = records.definitions.filter((definition) => this.#definitions.add(definition.uid));
+    }
+    return records;
+  }
+
   /**
    * Issue 6: forgets the hosts and definitions first mapped into `discarded`, records that were
    * never handed to the engine because their call failed mid-body. Without this the retried call

@@ -1,12 +1,12 @@
 import type { HttpClient, HttpResponse } from '@posturesync/core';
-import { BadResponseError, isPostureSyncError, TransientError } from '@posturesync/core';
 import type { PcrsApiVersion } from './api-version.ts';
-import { ChannelClosedError } from './batch-channel.ts';
+import { classifyBodyError } from './body-errors.ts';
+import { type BodyProgress, mapPostureBody } from './map-posture-body.ts';
 import { emptyMappedRecords, type MappedRecords, type PostureRecordMapper } from './map-posture-record.ts';
 import { openPostureInfo } from './pcrs-api.ts';
-import { JsonArraySplitter, JsonStreamError, parseJsonElement } from './posture-json-stream.ts';
-import { errorFromQualysElement, qualysErrorElement } from './qualys-error-element.ts';
-import { decodeResponseBody } from './response-body.ts';
+import { consumeBodyInWorker } from './posture-worker-body.ts';
+import type { PostureWorkerPool } from './posture-worker-pool.ts';
+import { errorFromQualysElement } from './qualys-error-element.ts';
 
 /** One postureInfo request: a slice of one policy's host IDs. */
 export interface PostureJob {
@@ -30,8 +30,7 @@ export function postureJobLabel(
   return `postureInfo policy ${policyId} hosts ${firstHostIndex + 1}..${firstHostIndex + count} of ${total}`;
 }
 
-/** A body that arrived but could not be parsed; retried a limited number of times. */
-export class MalformedPostureBodyError extends BadResponseError {}
+export { MalformedPostureBodyError } from './body-errors.ts';
 
 export interface StreamPostureOptions {
   client: HttpClient;
@@ -43,11 +42,12 @@ export interface StreamPostureOptions {
   signal?: AbortSignal;
   /** Hands a full sub-batch to the engine; resolves once it has been queued. */
   emit: (records: MappedRecords) => Promise<void>;
-}
-
-function zlibCode(error: unknown): string | undefined {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code.startsWith('Z_') ? code : undefined;
+  /**
+   * Issue 18: decode, parse and map the body in these worker threads instead of in-thread.
+   * Hosts and definitions then come deduplicated per body only; the caller deduplicates across
+   * bodies (`PostureRecordMapper.admit`) when it queues a batch.
+   */
+  workers?: PostureWorkerPool | null;
 }
 
 /**
@@ -74,89 +74,33 @@ export async function streamPostureCall(
   return await consumePostureBody(response, job, options);
 }
 
-async function consumePostureBody(
+/** Reads one body, in a worker when `options.workers` is given, else on this thread. */
+export async function consumePostureBody(
   response: HttpResponse,
   job: PostureJob,
   options: StreamPostureOptions,
 ): Promise<MappedRecords> {
-  const splitter = new JsonArraySplitter();
-  let current = emptyMappedRecords();
-  let recordIndex = 0;
-  const position = () => `${job.label} record ${recordIndex + 1}`;
-  let decoded: Awaited<ReturnType<typeof decodeResponseBody>> | undefined;
+  if (options.workers)
+    return await consumeBodyInWorker(response, job, { ...options, workers: options.workers });
+  const progress: BodyProgress = { records: 0, characters: 0, wireBytes: 0 };
   try {
-    decoded = await decodeResponseBody(response.body);
-    for await (const text of decoded.text) {
-      for (const element of splitter.push(text)) {
-        let record: unknown;
-        try {
-          record = parseJsonElement(element);
-        } catch (error) {
-          throw new JsonStreamError(
-            'malformed',
-            `record ${recordIndex + 1} is not valid JSON (${(error as Error).message})`,
-            splitter.offset,
-            recordIndex,
-          );
-        }
-        if ((record as { id?: unknown } | null)?.id === undefined) {
-          const errorElement = qualysErrorElement(record);
-          if (errorElement) throw errorFromQualysElement(errorElement, job.label);
-        }
-        options.mapper.map(record, job.policyId, current, position);
-        recordIndex++;
-        if (current.violations.length + current.rejects.length >= options.subBatchSize) {
-          const full = current;
-          current = emptyMappedRecords();
-          await options.emit(full);
-        }
-      }
-    }
-    splitter.end();
-    return current;
+    return await mapPostureBody(
+      response.body,
+      {
+        policyId: job.policyId,
+        label: job.label,
+        mapper: options.mapper,
+        subBatchSize: options.subBatchSize,
+        emit: options.emit,
+        onErrorElement: (element) => {
+          throw errorFromQualysElement(element, job.label);
+        },
+      },
+      progress,
+    );
   } catch (error) {
-    // Issue 6: these records are dropped and the call is retried as a whole, so the hosts and
-    // definitions first seen in them must be emitted again by the retry.
-    options.mapper.forget(current);
-    throw classifyBodyError(error, job, recordIndex, splitter.offset, decoded?.wireBytes() ?? 0);
+    throw classifyBodyError(error, job, progress);
   } finally {
     if (!response.body.destroyed && !response.body.readableEnded) response.body.destroy();
   }
-}
-
-function classifyBodyError(
-  error: unknown,
-  job: PostureJob,
-  records: number,
-  characters: number,
-  wireBytes: number,
-): unknown {
-  if (isPostureSyncError(error) || error instanceof ChannelClosedError) return error;
-  const where = `${job.label} (first host ${job.hostIds[0] ?? '-'}, last host ${job.hostIds.at(-1) ?? '-'})`;
-  const details = {
-    policyId: job.policyId,
-    firstHostId: job.hostIds[0] ?? null,
-    lastHostId: job.hostIds.at(-1) ?? null,
-    records,
-    characterOffset: characters,
-    bytesReceived: wireBytes,
-  };
-  if (error instanceof JsonStreamError && error.kind === 'malformed') {
-    return new MalformedPostureBodyError(
-      `${where}: the response is not a valid JSON array of posture records at character ${error.offset} after ${error.elements} records: ${error.message}`,
-      { cause: error, details },
-    );
-  }
-  const code = zlibCode(error);
-  if (code !== undefined && code !== 'Z_BUF_ERROR') {
-    return new MalformedPostureBodyError(
-      `${where}: the gzip body is corrupt (${code}) after ${wireBytes} bytes and ${records} records`,
-      { cause: error, details },
-    );
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  return new TransientError(
-    `${where}: the response broke off after ${wireBytes} bytes and ${records} records (${message}); the call is retried as a whole`,
-    { cause: error, phase: 'body', details: { ...details, reason: 'reset' } },
-  );
 }

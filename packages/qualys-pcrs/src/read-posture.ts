@@ -14,9 +14,11 @@ import type { QualysPcrsConfig } from './config-schema.ts';
 import { type MappedRecords, PostureRecordMapper } from './map-posture-record.ts';
 import { fetchHostIds, fetchPolicyList } from './pcrs-api.ts';
 import { type PostureJob, postureJobLabel, streamPostureCall } from './posture-call.ts';
+import { PostureWorkerPool } from './posture-worker-pool.ts';
 import { retryWholeCall } from './retry-call.ts';
 import { describePlan, hostIdsGroups, nextWatermarks, planRun } from './run-plan.ts';
 import { selectPolicies } from './select-policies.ts';
+import { workerThreadsFromEnvironment } from './worker-threads-setting.ts';
 
 /** Violations (plus rejects) per emitted batch: large enough to amortise a transaction. */
 export const defaultSubBatchSize = 2000;
@@ -29,6 +31,11 @@ export interface ReadPostureOptions {
   metrics: HttpClientMetrics;
   signal: AbortSignal;
   subBatchSize?: number;
+  /**
+   * Issue 18: parse and map postureInfo bodies in worker threads (default: on, unless
+   * `POSTURESYNC_WORKER_THREADS=0`); false maps them on the calling thread.
+   */
+  workerThreads?: boolean;
 }
 
 interface PolicyProgress {
@@ -117,6 +124,10 @@ export async function* readPosture(
   yield policiesBatch;
 
   const mapper = new PostureRecordMapper({ sourceName: options.sourceName });
+  const workers = (options.workerThreads ?? workerThreadsFromEnvironment()) ? new PostureWorkerPool() : null;
+  workers?.prestart(config.parallelRequests);
+  // Worker-mapped records are deduplicated per body; across bodies here, in queue order.
+  const admit = (records: MappedRecords) => (workers ? mapper.admit(records) : records);
   const channel = new BatchChannel<RecordBatch>(config.parallelRequests * 2);
   const abort = new AbortController();
   const onAbort = () => abort.abort(options.signal.reason);
@@ -255,12 +266,13 @@ export async function* readPosture(
           mapper,
           subBatchSize,
           signal: abort.signal,
+          workers,
           emit: (records) =>
             channel.offer(() => {
               countRejects(job.policyId, records);
               return withRecords(
                 { stream: 'postureInfo', position: job.label, progress: progressOf() },
-                records,
+                admit(records),
               );
             }),
         }),
@@ -275,7 +287,7 @@ export async function* readPosture(
       if (entry) entry.pending--;
       const batch = withRecords(
         { stream: 'postureInfo', position: job.label, checkpoint: snapshot(), progress: progressOf() },
-        rest,
+        admit(rest),
       );
       const scope = takeScope(job.policyId);
       if (scope) batch.completedScopes = [scope];
@@ -283,7 +295,7 @@ export async function* readPosture(
     });
   };
 
-  const worker = async () => {
+  const caller = async () => {
     for (;;) {
       const next = await jobs.next();
       if (next.done) return;
@@ -291,8 +303,8 @@ export async function* readPosture(
     }
   };
 
-  const workers = Array.from({ length: config.parallelRequests }, () => worker());
-  const finished = Promise.all(workers).then(
+  const callers = Array.from({ length: config.parallelRequests }, () => caller());
+  const finished = Promise.all(callers).then(
     () => channel.close(),
     (error: unknown) => {
       abort.abort(error);
@@ -309,7 +321,8 @@ export async function* readPosture(
     options.signal.removeEventListener('abort', onAbort);
     if (!abort.signal.aborted) abort.abort(new CancelledError('The sync stopped reading'));
     channel.close();
-    await Promise.allSettled(workers);
+    await Promise.allSettled(callers);
+    await workers?.close();
   }
 
   const watermark = earlier(run.startedAt, request.runStartedAt);
