@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,17 +6,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { findOversizedSourceFiles, lineCount, sourceLineLimit } from '../src/source-file-size.ts';
 
 const repositoryRoot = fileURLToPath(new URL('../../..', import.meta.url));
-
-/**
- * Files still being split on other branches of issue 16 (the core/engine/store-sqlite split and
- * the Policy Report parser and mapper). Each merge that splits one removes it from this list;
- * the test below fails while a listed file is short enough (or gone), so the list only shrinks.
- */
-const stillBeingSplit: readonly string[] = [
-  'packages/qualys-pc-report/src/xml-report-parser.ts',
-  'packages/qualys-pc-report/src/map-report.ts',
-  'packages/benchmarks/src/harness.ts',
-];
 
 let temporary: string | undefined;
 afterEach(() => {
@@ -35,19 +24,10 @@ function repository(files: Record<string, number>): string {
 
 describe('source file size', () => {
   it(`issue 16: no shipped source file is over ${sourceLineLimit} lines`, () => {
-    const oversized = findOversizedSourceFiles(repositoryRoot, { excluded: stillBeingSplit });
+    const oversized = findOversizedSourceFiles(repositoryRoot);
     expect(
       oversized.map(({ file, lines }) => `${file}: ${lines} lines (split it into focused modules)`),
     ).toEqual([]);
-  });
-
-  it('issue 16: every file on the exclusion list still needs it (remove the ones split or moved)', () => {
-    const unneeded = stillBeingSplit.filter(
-      (file) =>
-        !existsSync(join(repositoryRoot, file)) ||
-        !findOversizedSourceFiles(repositoryRoot).some((oversized) => oversized.file === file),
-    );
-    expect(unneeded).toEqual([]);
   });
 
   it('lists long source files, longest first, and skips tests, test helpers, fixtures and build output', () => {

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { type HttpResponse, SecretRedactor, validateBatch } from '@posturesync/core';
+import { type HttpResponse, SecretRedactor } from '@posturesync/core';
+import { validateBatch } from '@posturesync/engine';
 import { afterAll, describe, expect, it } from 'vitest';
 import { emptyMappedRecords, type MappedRecords, PostureRecordMapper } from './map-posture-record.ts';
 import { consumePostureBody, type PostureJob } from './posture-call.ts';
