@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { PoolClient } from 'pg';
+import type { ClientBase } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 
 export type CopyValue = string | number | null;
@@ -39,7 +39,7 @@ function* csvChunks(rows: Iterable<readonly CopyValue[]>): Generator<string> {
  * (one stream, no per-row statement). The table and columns are our own identifiers.
  */
 export async function copyRows(
-  client: PoolClient,
+  client: ClientBase,
   table: string,
   columns: readonly string[],
   rows: Iterable<readonly CopyValue[]>,

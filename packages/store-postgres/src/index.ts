@@ -5,5 +5,14 @@ export {
   type PostgresSslMode,
   resolveConnection,
 } from './connection-options.ts';
+export {
+  type CopyFromSqliteOptions,
+  type CopyFromSqliteResult,
+  type CopyProgress,
+  copiedTables,
+  copyFromSqlite,
+  mirroredSqliteSchemaVersion,
+  type SqliteDatabaseLike,
+} from './copy-from-sqlite.ts';
 export { latestPostgresSchemaVersion, type PostgresMigration, postgresMigrations } from './migrations.ts';
 export { closedReasonAbsent, PostgresStore, type PostgresStoreOptions } from './postgres-store.ts';
