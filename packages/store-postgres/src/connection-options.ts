@@ -89,6 +89,7 @@ export function resolveConnection(
   let database = options.database;
   let ssl = options.ssl;
   let schema = options.schema;
+  let passwordEnv = options.passwordEnv;
   if (options.url !== undefined) {
     let url: URL;
     try {
@@ -116,6 +117,8 @@ export function resolveConnection(
     if (path !== '') database ??= path;
     ssl ??= sslModeOf(url.searchParams.get('sslmode'));
     schema ??= url.searchParams.get('schema') ?? undefined;
+    const namedVariable = url.searchParams.get('passwordEnv');
+    if (namedVariable !== null && namedVariable !== '') passwordEnv ??= namedVariable;
   }
   host = host || env.PGHOST || 'localhost';
   port = port ?? (env.PGPORT ? Number(env.PGPORT) : 5432);
@@ -130,7 +133,7 @@ export function resolveConnection(
       `Invalid PostgreSQL schema name "${schema}": use lower-case letters, digits and _ (at most 63, not starting with a digit).`,
     );
   }
-  const passwordVariable = options.passwordEnv ?? 'PGPASSWORD';
+  const passwordVariable = passwordEnv ?? 'PGPASSWORD';
   const password = env[passwordVariable];
   const client: ClientConfig = {
     host,
@@ -144,4 +147,26 @@ export function resolveConnection(
   if (user !== '') client.user = user;
   if (password !== undefined && password !== '') client.password = password;
   return { client, schema, location: describe(host, port, user, database, schema) };
+}
+
+/**
+ * The `database:` block of a config file as one URL (what `--db` takes), so the rest of the CLI
+ * passes a database around as one string: a path or a PostgreSQL URL. The block has no password
+ * field on purpose; `passwordEnv` travels as a URL parameter naming the variable, never its value.
+ */
+export function postgresUrlFromFields(
+  fields: {
+    [Key in Exclude<keyof PostgresConnectionOptions, 'url'>]?: PostgresConnectionOptions[Key] | undefined;
+  },
+): string {
+  const host = fields.host ?? 'localhost';
+  const hostPart = host.includes(':') ? `[${host}]` : host;
+  const userPart = fields.user ? `${encodeURIComponent(fields.user)}@` : '';
+  const params = new URLSearchParams();
+  if (fields.ssl !== undefined && fields.ssl !== false)
+    params.set('sslmode', fields.ssl === true ? 'require' : fields.ssl);
+  if (fields.schema !== undefined) params.set('schema', fields.schema);
+  if (fields.passwordEnv !== undefined) params.set('passwordEnv', fields.passwordEnv);
+  const query = params.size > 0 ? `?${params.toString()}` : '';
+  return `postgresql://${userPart}${hostPart}:${fields.port ?? 5432}/${encodeURIComponent(fields.database ?? '')}${query}`;
 }

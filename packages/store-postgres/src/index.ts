@@ -3,6 +3,7 @@ export {
   isPostgresUrl,
   type PostgresConnectionOptions,
   type PostgresSslMode,
+  postgresUrlFromFields,
   resolveConnection,
 } from './connection-options.ts';
 export {
