@@ -254,6 +254,10 @@ const upserts = new Map<string, string>(
  * (no row), reappeared (the row was closed as absent), changed (status or category differs).
  * `changed_at` is the source's own date (modified, else evaluated), NULL when it gives none.
  * Rows are logged in the batch's order, as the SQLite store logs them.
+ *
+ * LATERAL ... LIMIT 1: one primary-key probe per staged finding. A plain LEFT JOIN let the
+ * planner (the staging table has no statistics) hash-join the whole violations table on every
+ * batch: measured 6x slower on a repeat sync of 60k findings.
  */
 const logChangesSql = `INSERT INTO status_changes
   (connector_instance, finding_uid, from_status, to_status, from_category, to_category, origin, run_id, changed_at, seen_at)
@@ -263,7 +267,10 @@ SELECT $1, s.uid,
   CASE WHEN v.uid IS NULL THEN 'first-seen' WHEN v.closed_at IS NOT NULL THEN 'reappeared' ELSE 'changed' END,
   $2, NULLIF(COALESCE(s.source_last_modified, s.last_evaluated, ''), ''), $3
 FROM ${violationSpec.stage} s
-LEFT JOIN violations v ON v.connector_instance = $1 AND v.uid = s.uid
+LEFT JOIN LATERAL (
+  SELECT uid, status, status_category, closed_at FROM violations
+  WHERE connector_instance = $1 AND uid = s.uid LIMIT 1
+) v ON true
 WHERE v.uid IS NULL OR v.closed_at IS NOT NULL OR v.status IS DISTINCT FROM s.status
   OR v.status_category IS DISTINCT FROM s.status_category
 ORDER BY s.ord`;
