@@ -10,9 +10,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createLogger, runSync, SecretRedactor, Store } from '@posturesync/core';
+import { createLogger, SecretRedactor } from '@posturesync/core';
+import { runSync } from '@posturesync/engine';
 import { qualysPcrsConnector } from '@posturesync/qualys-pcrs';
 import { defaultCredentials, startQualysSimulator } from '@posturesync/qualys-simulator';
+import { SqliteStore } from '@posturesync/store-sqlite';
 import { pcrsShape } from './scenarios.ts';
 
 const historyTables = ['status_changes', 'posture_snapshots', 'posture_snapshot_severities'] as const;
@@ -23,7 +25,7 @@ interface Sizes {
   rows: Record<string, number>;
 }
 
-function sizes(store: Store): Sizes {
+function sizes(store: SqliteStore): Sizes {
   const pageSize = store.database.pragma('page_size', { simple: true }) as number;
   const pages = store.database.pragma('page_count', { simple: true }) as number;
   const tables: Record<string, number> = {};
@@ -49,7 +51,7 @@ const simulator = await startQualysSimulator({
   pcrsRateLimit: false,
   classicRateLimit: false,
 });
-const store = Store.open(join(directory, 'history.db'));
+const store = SqliteStore.open(join(directory, 'history.db'));
 try {
   const mib = (bytes: number) => (bytes / 1048576).toFixed(2);
   const lines = [

@@ -7,13 +7,12 @@ import {
   type ConnectorDefinition,
   createLogger,
   type HttpClientMetrics,
-  type RecordCounts,
-  runSync,
   SecretRedactor,
-  Store,
 } from '@posturesync/core';
+import { type RecordCounts, runSync } from '@posturesync/engine';
 import { qualysPcReportConnector } from '@posturesync/qualys-pc-report';
 import { qualysPcrsConnector } from '@posturesync/qualys-pcrs';
+import { SqliteStore } from '@posturesync/store-sqlite';
 import { serveChildJob } from './child-process.ts';
 import { peakRssBytes, timed } from './measure.ts';
 import { MemorySampler } from './memory-sampler.ts';
@@ -64,7 +63,7 @@ async function syncOnce<TConfig>(
     },
   });
   const config = definition.configSchema.parse(input.config);
-  const store = Store.open(input.databasePath);
+  const store = SqliteStore.open(input.databasePath);
   if (input.sqliteCacheSize !== undefined) store.database.pragma(`cache_size = ${input.sqliteCacheSize}`);
   const sampler = new MemorySampler({ databasePath: input.databasePath, database: store.database });
   try {

@@ -10,4 +10,4 @@ export {
   type StreamStats,
   type SyncEvent,
   type SyncRunSummary,
-} from '@posturesync/core';
+} from '@posturesync/engine';

@@ -1,11 +1,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Host, normalizeStatus, Store, type Violation } from '@posturesync/core';
+import { type Host, normalizeStatus, type Violation } from '@posturesync/core';
 import {
   defaultCredentials,
   type RunningSimulator,
   startQualysSimulator,
 } from '@posturesync/qualys-simulator';
+import { SqliteStore } from '@posturesync/store-sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invoke, tempDirectory } from './support/run-cli.ts';
 
@@ -92,7 +93,7 @@ describe('issue 14: compliance over time against the simulator', () => {
       'seenAt',
       'changedAt',
     ]);
-    const store = Store.open(join(cwd, 'history.db'), { readonly: true });
+    const store = SqliteStore.open(join(cwd, 'history.db'), { readonly: true });
     try {
       // The JSON names a finding by host, policy and control; the store API gives its uid.
       const logged = store
@@ -217,7 +218,7 @@ describe('issue 14: changes, trend and export on a crafted database', () => {
   function crafted(): { cwd: string; path: string } {
     const cwd = tempDirectory();
     const path = join(cwd, 'crafted.db');
-    const store = Store.open(path);
+    const store = SqliteStore.open(path);
     try {
       const run = store.createRun({
         instance: 'lab',
@@ -324,7 +325,7 @@ describe('issue 14: changes, trend and export on a crafted database', () => {
       expect(result.stderr).toContain('is not a known view or table');
       expect(result.stdout).toBe('');
     }
-    const store = Store.open(path, { readonly: true });
+    const store = SqliteStore.open(path, { readonly: true });
     expect(store.summary().hosts).toBe(1);
     store.close();
     const format = await invoke(['--db', path, 'export', '--format', 'xml'], { cwd });

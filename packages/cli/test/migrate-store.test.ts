@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { exportableTables, Store } from '@posturesync/core';
+import { exportableTables } from '@posturesync/engine';
 import {
   defaultCredentials,
   type RunningSimulator,
@@ -8,6 +8,7 @@ import {
 } from '@posturesync/qualys-simulator';
 import { PostgresStore } from '@posturesync/store-postgres';
 import { type PostgresServer, startPostgresServer } from '@posturesync/store-postgres/test-support';
+import { SqliteStore } from '@posturesync/store-sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invoke, tempDirectory } from './support/run-cli.ts';
 
@@ -67,7 +68,7 @@ describe('posturesync migrate-store', () => {
     expect(report.resumed).toBe(false);
     expect(report.tables.find((table) => table.table === 'status_changes')?.copied).toBeGreaterThan(0);
 
-    const sqlite = Store.open(join(cwd, 'local.db'), { readonly: true });
+    const sqlite = SqliteStore.open(join(cwd, 'local.db'), { readonly: true });
     const postgres = await PostgresStore.open({ url, env: server.env, readonly: true });
     try {
       for (const table of exportableTables) {

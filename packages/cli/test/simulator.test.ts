@@ -1,18 +1,18 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Store } from '@posturesync/core';
 import {
   defaultCredentials,
   type RunningSimulator,
   startQualysSimulator,
 } from '@posturesync/qualys-simulator';
+import { SqliteStore } from '@posturesync/store-sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invoke, tempDirectory } from './support/run-cli.ts';
 
 const smallDemo = ['--hosts', '8', '--policies', '2', '--controls', '5', '--seed', '7'];
 
 function countRows(path: string): { hosts: number; violations: number; runs: number } {
-  const store = Store.open(path, { readonly: true });
+  const store = SqliteStore.open(path, { readonly: true });
   try {
     const count = (table: string) =>
       (store.database.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
@@ -143,7 +143,7 @@ describe('sync against a running simulator with a config naming each connector',
     const cwd = project();
     const sync = await invoke(['--no-color', 'sync'], { cwd, env });
     expect(sync.code).toBe(0);
-    const store = Store.open(join(cwd, 'qualys.db'), { readonly: true });
+    const store = SqliteStore.open(join(cwd, 'qualys.db'), { readonly: true });
     try {
       for (const instance of ['pcrs-sim', 'report-sim']) {
         const count = (table: string) =>

@@ -1,8 +1,9 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: these strings are ${VAR} config syntax, not templates.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { configJsonSchema, SecretRedactor, Store } from '@posturesync/core';
+import { configJsonSchema, SecretRedactor } from '@posturesync/core';
 import { qualysPcrsConnector } from '@posturesync/qualys-pcrs';
+import { SqliteStore } from '@posturesync/store-sqlite';
 import { describe, expect, it } from 'vitest';
 import { readConfigFile, resolveConnectors } from '../src/config/load-config.ts';
 import { fakeRegistry } from './support/fake-connector.ts';
@@ -121,7 +122,7 @@ describe('issue 15: posturesync state show | reset', () => {
     expect(
       (await invoke(['sync'], { cwd, env: { FAKE_PASSWORD: password }, registry: fakeRegistry })).code,
     ).toBe(0);
-    const store = Store.open(join(cwd, 'state.db'));
+    const store = SqliteStore.open(join(cwd, 'state.db'));
     // A live holder on this host: this very process.
     const lock = store.acquireLock({ instance: 'fake-a' });
     try {
@@ -136,7 +137,7 @@ describe('issue 15: posturesync state show | reset', () => {
 
 /** Every stored finding and host: what a state reset must never delete. */
 function findingsOf(cwd: string): number {
-  const store = Store.open(join(cwd, 'state.db'), { readonly: true });
+  const store = SqliteStore.open(join(cwd, 'state.db'), { readonly: true });
   try {
     const counts = store.database
       .prepare('SELECT (SELECT COUNT(*) FROM violations) + (SELECT COUNT(*) FROM hosts) AS rows')

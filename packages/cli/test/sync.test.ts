@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Store } from '@posturesync/core';
+import { SqliteStore } from '@posturesync/store-sqlite';
 import { describe, expect, it } from 'vitest';
 import { fakeRegistry, hostileText } from './support/fake-connector.ts';
 import { invoke, tempDirectory } from './support/run-cli.ts';
@@ -35,7 +35,7 @@ describe('sync, status and history with a fake connector', () => {
     expect(sync.stdout).toContain('hosts 2 · policies 1 · definitions 1 · violations 2');
     expect(sync.stdout).toContain('requests 0 · retries 0');
 
-    const store = Store.open(join(cwd, 'data', 'test.db'), { readonly: true });
+    const store = SqliteStore.open(join(cwd, 'data', 'test.db'), { readonly: true });
     try {
       expect(store.summary().hosts).toBe(4);
     } finally {
@@ -113,7 +113,7 @@ describe('sync, status and history with a fake connector', () => {
     expect(result.stdout).toContain(
       'stored: hosts 2 · policies 1 · definitions 1 · violations 2; quarantined 0; duplicates passed over 2',
     );
-    const store = Store.open(join(cwd, 'data', 'test.db'), { readonly: true });
+    const store = SqliteStore.open(join(cwd, 'data', 'test.db'), { readonly: true });
     try {
       const count = (table: string) =>
         (store.database.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
@@ -174,7 +174,7 @@ describe('sync, status and history with a fake connector', () => {
   it('a sync while another process holds the lock exits 6 and names the holder', async () => {
     const cwd = project(block('fake-a'));
     const path = join(cwd, 'data', 'test.db');
-    const store = Store.open(path);
+    const store = SqliteStore.open(path);
     const lock = store.acquireLock({ instance: 'other-sync' });
     try {
       const result = await invoke(['sync'], { cwd, env, registry: fakeRegistry });

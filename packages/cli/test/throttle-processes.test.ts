@@ -3,8 +3,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Store } from '@posturesync/core';
 import { startQualysSimulator } from '@posturesync/qualys-simulator';
+import { SqliteStore } from '@posturesync/store-sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 
 const cliBin = fileURLToPath(new URL('../src/bin.ts', import.meta.url));
@@ -95,7 +95,7 @@ describe('issue 12: the rate window outlives the process', () => {
     // It started from the first run's window, so it had to wait for it.
     expect(result.runs[0]?.summary.metrics.rateLimitWaits).toBeGreaterThan(0);
 
-    const store = Store.open(database, { readonly: true });
+    const store = SqliteStore.open(database, { readonly: true });
     try {
       const runs = store.history({ instance: 'pcrs' });
       expect(runs.map((run) => run.outcome)).toEqual(['succeeded', 'succeeded']);

@@ -4,6 +4,4 @@ export * from './http/index.ts';
 export * from './log/index.ts';
 export * from './model/index.ts';
 export * from './paging/index.ts';
-export * from './store/index.ts';
-export * from './sync/index.ts';
 export * from './xml/index.ts';

@@ -120,10 +120,10 @@ export async function connectorPackageProblems(root: string, connector: Connecto
     const text = readFileSync(conformancePath, 'utf8');
     if (
       !/describeConnectorConformance\s*(<[^(]*>)?\s*\(/.test(text) ||
-      !text.includes('@posturesync/core/testing')
+      !text.includes('@posturesync/engine/testing')
     ) {
       problems.push(
-        'test/conformance.test.ts must call describeConnectorConformance from @posturesync/core/testing',
+        'test/conformance.test.ts must call describeConnectorConformance from @posturesync/engine/testing',
       );
     }
   }

@@ -171,7 +171,7 @@ describe('issue 8: pnpm new-connector scaffolds a complete connector package', (
       writeFileSync(changeset, '---\n---\n');
       const [report] = await checkConnectors(repository.root);
       expect(report?.problems).toEqual([
-        'test/conformance.test.ts must call describeConnectorConformance from @posturesync/core/testing',
+        'test/conformance.test.ts must call describeConnectorConformance from @posturesync/engine/testing',
         'neither CHANGELOG.md nor a .changeset/*.md mentioning "@posturesync/acme-demo" (run `pnpm changeset`)',
       ]);
     } finally {

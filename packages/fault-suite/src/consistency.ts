@@ -1,4 +1,4 @@
-import type { Store } from '@posturesync/core';
+import type { SqliteStore } from '@posturesync/store-sqlite';
 
 /**
  * What must hold in the database after any run, faulty, killed or clean. Returns the
@@ -18,7 +18,7 @@ import type { Store } from '@posturesync/core';
  *   NULL) and each row is a real change; the last row is the finding's current state (its status,
  *   or 'absent' when closed as absent).
  */
-export function consistencyProblems(store: Store): string[] {
+export function consistencyProblems(store: SqliteStore): string[] {
   const problems: string[] = [];
   const database = store.database;
   const integrity = database.pragma('integrity_check', { simple: true });
@@ -109,7 +109,7 @@ export function consistencyProblems(store: Store): string[] {
 }
 
 /** Every TEXT value in every table, to prove that no secret reached the database. */
-export function databaseText(store: Store): string {
+export function storeText(store: SqliteStore): string {
   const tables = store.database
     .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
     .all() as Array<{ name: string }>;

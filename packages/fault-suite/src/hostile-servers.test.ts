@@ -12,8 +12,8 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { exitCodes } from '@posturesync/cli';
-import { Store } from '@posturesync/core';
 import { buildZipBomb, createEstate, startQualysSimulator } from '@posturesync/qualys-simulator';
+import { SqliteStore } from '@posturesync/store-sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnWatched, type WatchedExit } from './cli-peak-rss.ts';
 import { cliBin } from './cli-process.ts';
@@ -105,8 +105,8 @@ function expectFailedSafely(result: { exit: WatchedExit; database: string }, cod
   };
   expect(document.runs[0]?.error?.code).toBe(code);
   expect(document.runs[0]?.error?.message).toContain(message);
-  const store = Store.open(result.database, { readonly: true });
-  const seed = Store.open(seedPath, { readonly: true });
+  const store = SqliteStore.open(result.database, { readonly: true });
+  const seed = SqliteStore.open(seedPath, { readonly: true });
   try {
     expectConsistent(store, 'after the hostile run');
     const run = store.history({ instance, limit: 1 })[0];
@@ -294,7 +294,7 @@ describe('issue 13: hostile servers, bombs and supervisors', () => {
       process.kill(supervised.pid, 'SIGTERM');
       const exit = await supervised.exited;
       expect(exit.code, exit.stderr).toBe(exitCodes.cancelled);
-      const store = Store.open(database, { readonly: true });
+      const store = SqliteStore.open(database, { readonly: true });
       try {
         const run = store.history({ instance: 'pcrs-supervised', limit: 1 })[0];
         expect(run).toMatchObject({ outcome: 'cancelled', errorCode: 'PS_ERR_CANCELLED' });

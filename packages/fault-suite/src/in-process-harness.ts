@@ -1,24 +1,18 @@
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  createLogger,
-  type LogRecord,
-  runSync,
-  SecretRedactor,
-  Store,
-  type SyncRunRecord,
-  type SyncRunSummary,
-} from '@posturesync/core';
+import { createLogger, type LogRecord, SecretRedactor } from '@posturesync/core';
+import { runSync, type SyncRunRecord, type SyncRunSummary } from '@posturesync/engine';
 import {
   createEstate,
   type RunningSimulator,
   type SimulatorOptions,
   startQualysSimulator,
 } from '@posturesync/qualys-simulator';
+import { SqliteStore } from '@posturesync/store-sqlite';
 import { expect } from 'vitest';
 import { type ConnectorKind, connectorConfig, definitionFor, instanceOf } from './connectors.ts';
-import { consistencyProblems, databaseText } from './consistency.ts';
+import { consistencyProblems, storeText } from './consistency.ts';
 import type { DatabaseStart, InProcessFaultCase } from './fault-cases.ts';
 import { secretLeaks } from './secrets.ts';
 import {
@@ -46,7 +40,7 @@ export interface SyncAttempt {
 
 /** Runs one sync of the real connector into `store` and never throws: the outcome is in the result. */
 export async function syncOnce(
-  store: Store,
+  store: SqliteStore,
   kind: ConnectorKind,
   url: string,
   options: { full?: boolean; force?: boolean; config?: Record<string, unknown>; waits?: number[] } = {},
@@ -110,7 +104,7 @@ export function expectNoSecrets(where: string, text: string): void {
   expect(secretLeaks(text), `secrets in ${where}`).toEqual([]);
 }
 
-export function expectConsistent(store: Store, when: string): void {
+export function expectConsistent(store: SqliteStore, when: string): void {
   expect(consistencyProblems(store), `database consistency ${when}`).toEqual([]);
 }
 
@@ -135,7 +129,7 @@ export class InProcessFaultSuite {
     this.kind = kind;
   }
 
-  #snapshot(store: Store): EntitySnapshot {
+  #snapshot(store: SqliteStore): EntitySnapshot {
     return entitySnapshot(store, orderDependentColumns[this.kind]);
   }
 
@@ -155,7 +149,7 @@ export class InProcessFaultSuite {
 
   async #empty(): Promise<{ path: string; snapshot: EntitySnapshot }> {
     const path = join(this.directory, 'empty.db');
-    const store = Store.open(path);
+    const store = SqliteStore.open(path);
     try {
       return { path, snapshot: this.#snapshot(store) };
     } finally {
@@ -172,7 +166,7 @@ export class InProcessFaultSuite {
       pcrsRateLimit: false,
       classicRateLimit: false,
     });
-    const store = Store.open(path);
+    const store = SqliteStore.open(path);
     try {
       const attempt = await syncOnce(store, this.kind, simulator.url);
       if (attempt.error) throw attempt.error;
@@ -195,7 +189,7 @@ export class InProcessFaultSuite {
         const path = join(this.directory, `clean-${key}.db`);
         copyDatabase(seed.path, path);
         const simulator = await startQualysSimulator(simulatorOptions(this.kind, variant));
-        const store = Store.open(path);
+        const store = SqliteStore.open(path);
         try {
           const attempt = await syncOnce(store, this.kind, simulator.url, {
             full: this.kind === 'qualys-pcrs',
@@ -233,7 +227,7 @@ export class InProcessFaultSuite {
       ...faultCase.simulator,
       faults: faultCase.faults,
     });
-    const store = Store.open(path);
+    const store = SqliteStore.open(path);
     try {
       await this.#faultyThenRerun(faultCase, store, simulator, seed.snapshot, clean);
     } finally {
@@ -245,7 +239,7 @@ export class InProcessFaultSuite {
 
   async #faultyThenRerun(
     faultCase: InProcessFaultCase,
-    store: Store,
+    store: SqliteStore,
     simulator: RunningSimulator,
     seed: EntitySnapshot,
     clean: Clean,
@@ -309,7 +303,7 @@ export class InProcessFaultSuite {
       expect(faulty.run.closed).toBe(0);
       expect(newlyClosed(seed, afterFaulty), 'findings closed by a failed or partial run').toEqual([]);
     }
-    expectNoSecrets('the database after the faulty run', databaseText(store));
+    expectNoSecrets('the database after the faulty run', storeText(store));
     expectNoSecrets('the faulty run logs', logText(faulty.logs));
     expectNoSecrets('the faulty run error', `${failure}\n${JSON.stringify(faulty.error)}`);
 
@@ -346,7 +340,7 @@ export class InProcessFaultSuite {
     expectConsistent(store, 'after the rerun');
     const final = this.#snapshot(store);
     expect(snapshotDifferences(final, clean.snapshot), 'rows after the rerun vs a clean sync').toEqual([]);
-    expectNoSecrets('the database after the rerun', databaseText(store));
+    expectNoSecrets('the database after the rerun', storeText(store));
     expectNoSecrets('the rerun logs', logText(rerun.logs));
   }
 }

@@ -3,12 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { exitCodes } from '@posturesync/cli';
-import { errorCodes, Store, type SyncRunRecord } from '@posturesync/core';
+import { errorCodes } from '@posturesync/core';
+import type { SyncRunRecord } from '@posturesync/engine';
 import { createEstate, type RunningSimulator, startQualysSimulator } from '@posturesync/qualys-simulator';
+import { SqliteStore } from '@posturesync/store-sqlite';
 import { expect } from 'vitest';
 import { type CliExit, cliInstanceOf, spawnCliSync, writeCliConfig } from './cli-process.ts';
 import type { ConnectorKind } from './connectors.ts';
-import { databaseText } from './consistency.ts';
+import { storeText } from './consistency.ts';
 import { copyDatabase, expectConsistent, expectNoSecrets } from './in-process-harness.ts';
 import type { ProcessFaultCase } from './process-cases.ts';
 import {
@@ -30,7 +32,7 @@ interface CleanCliRun {
   syncSpanMs: number;
 }
 
-function runsOf(store: Store, kind: ConnectorKind): SyncRunRecord[] {
+function runsOf(store: SqliteStore, kind: ConnectorKind): SyncRunRecord[] {
   return store.history({ instance: cliInstanceOf[kind], limit: 100 });
 }
 
@@ -65,7 +67,7 @@ export class ProcessFaultSuite {
     return join(this.directory, 'posturesync.config.yaml');
   }
 
-  #snapshot(store: Store): EntitySnapshot {
+  #snapshot(store: SqliteStore): EntitySnapshot {
     return entitySnapshot(store, orderDependentColumns[this.kind]);
   }
 
@@ -115,8 +117,8 @@ export class ProcessFaultSuite {
     rmSync(this.directory, { recursive: true, force: true });
   }
 
-  #read<T>(path: string, read: (store: Store) => T): T {
-    const store = Store.open(path);
+  #read<T>(path: string, read: (store: SqliteStore) => T): T {
+    const store = SqliteStore.open(path);
     try {
       return read(store);
     } finally {
@@ -161,7 +163,7 @@ export class ProcessFaultSuite {
           'a run that finished before the signal',
         ).toEqual([]);
       }
-      expectNoSecrets('the database after the interruption', databaseText(store));
+      expectNoSecrets('the database after the interruption', storeText(store));
       return { run, inProgress: store.getState(cliInstanceOf[this.kind])?.inProgress === true };
     });
     expectNoSecrets('the interrupted process output', `${exit.stdout}\n${exit.stderr}`);
@@ -204,7 +206,7 @@ export class ProcessFaultSuite {
         snapshotDifferences(this.#snapshot(store), clean.snapshot),
         'rows after the rerun vs a clean sync',
       ).toEqual([]);
-      expectNoSecrets('the database after the rerun', databaseText(store));
+      expectNoSecrets('the database after the rerun', storeText(store));
     });
     rmSync(database, { force: true });
   }
@@ -231,7 +233,7 @@ export class ProcessFaultSuite {
       expect(await process.waitForLog('Importing policy report')).toBe(true);
     } else {
       expect(await process.waitForLog('"sync started"')).toBe(true);
-      const reader = Store.open(database, { readonly: true });
+      const reader = SqliteStore.open(database, { readonly: true });
       try {
         for (;;) {
           const run = reader.history({ instance: cliInstanceOf[this.kind], limit: 1 })[0];

@@ -1,4 +1,4 @@
-import type { Store } from '@posturesync/core';
+import type { SqliteStore } from '@posturesync/store-sqlite';
 
 /** The four entity tables compared row for row (plus `host_tags`, which is part of a host). */
 export const entityTables = ['hosts', 'policies', 'violation_definitions', 'violations'] as const;
@@ -38,14 +38,14 @@ export type Row = Record<string, unknown>;
 /** Per table: rows keyed by `connector_instance` + `uid`. */
 export type EntitySnapshot = Record<EntityTable, Map<string, Row>> & { host_tags: string[] };
 
-function columnsOf(store: Store, table: string): string[] {
+function columnsOf(store: SqliteStore, table: string): string[] {
   const info = store.database.prepare(`PRAGMA table_info("${table}")`).all() as Array<{ name: string }>;
   return info.map((column) => column.name);
 }
 
 /** The data rows of the four entity tables without bookkeeping columns (see `excludedColumns`). */
 export function entitySnapshot(
-  store: Store,
+  store: SqliteStore,
   skip: Partial<Record<EntityTable, readonly string[]>> = {},
 ): EntitySnapshot {
   const snapshot = { host_tags: [] as string[] } as unknown as EntitySnapshot;

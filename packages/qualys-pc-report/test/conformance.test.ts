@@ -1,5 +1,6 @@
-import { describeConnectorConformance } from '@posturesync/core/testing';
+import { describeConnectorConformance } from '@posturesync/engine/testing';
 import { startQualysSimulator } from '@posturesync/qualys-simulator';
+import { SqliteStore } from '@posturesync/store-sqlite';
 import {
   type QualysPcReportConfig,
   type QualysPcReportConfigInput,
@@ -82,5 +83,6 @@ describeConnectorConformance<QualysPcReportConfig>({
     },
   ],
   secretValues: (config) => [config.password],
+  openStore: () => SqliteStore.open(':memory:'),
   resumeMode: 'restart',
 });

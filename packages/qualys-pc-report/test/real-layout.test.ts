@@ -1,12 +1,6 @@
-import {
-  ConfigError,
-  createLogger,
-  type LogRecord,
-  type RunSyncOptions,
-  runSync,
-  SecretRedactor,
-  Store,
-} from '@posturesync/core';
+import { ConfigError, createLogger, type LogRecord, SecretRedactor } from '@posturesync/core';
+import { type RunSyncOptions, runSync } from '@posturesync/engine';
+import { SqliteStore } from '@posturesync/store-sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   createQualysPcReportConnector,
@@ -24,9 +18,9 @@ import { credentials, harness, readAll } from './support.ts';
  * served by a loopback stand-in that shares nothing with the simulator.
  */
 let server: FixtureServer | undefined;
-let store: Store;
+let store: SqliteStore;
 beforeEach(() => {
-  store = Store.open(':memory:');
+  store = SqliteStore.open(':memory:');
 });
 afterEach(async () => {
   store.close();

@@ -1,13 +1,8 @@
-import {
-  closedReasonAbsent,
-  createLogger,
-  type RunSyncOptions,
-  runSync,
-  SecretRedactor,
-  Store,
-} from '@posturesync/core';
+import { createLogger, SecretRedactor } from '@posturesync/core';
+import { type RunSyncOptions, runSync } from '@posturesync/engine';
 import { qualysPcrsConfigSchema, qualysPcrsConnector } from '@posturesync/qualys-pcrs';
 import { createEstate, type RunningSimulator, startQualysSimulator } from '@posturesync/qualys-simulator';
+import { closedReasonAbsent, SqliteStore } from '@posturesync/store-sqlite';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   createQualysPcReportConnector,
@@ -22,10 +17,10 @@ const bigger = { ...smallEstate, hosts: 6 };
 const smaller = { ...smallEstate, hosts: 4 };
 const policyId = createEstate(bigger).policies()[0]?.id ?? '';
 
-let store: Store;
+let store: SqliteStore;
 let simulator: RunningSimulator | undefined;
 beforeEach(() => {
-  store = Store.open(':memory:');
+  store = SqliteStore.open(':memory:');
 });
 afterEach(async () => {
   store.close();

@@ -1,7 +1,8 @@
 import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { AuthError, ConfigError, PermissionError, SecretRedactor, TransientError } from '@posturesync/core';
-import { captureLogger, createTestContext, errorText } from '@posturesync/core/testing';
+import { captureLogger, createTestContext } from '@posturesync/core/testing';
+import { errorText } from '@posturesync/engine/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { QualysPcrsConfig } from '../src/config-schema.ts';
 import { qualysPcrsConnector } from '../src/connector.ts';

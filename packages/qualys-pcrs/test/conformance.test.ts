@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createServer } from 'node:net';
-import { describeConnectorConformance } from '@posturesync/core/testing';
+import { describeConnectorConformance } from '@posturesync/engine/testing';
+import { SqliteStore } from '@posturesync/store-sqlite';
 import type { QualysPcrsConfigInput } from '../src/config-schema.ts';
 import { qualysPcrsConnector } from '../src/connector.ts';
 import { credentials, startSimulator } from './support.ts';
@@ -80,4 +81,5 @@ describeConnectorConformance({
     },
   ],
   secretValues: (config) => [(config as QualysPcrsConfigInput).password],
+  openStore: () => SqliteStore.open(':memory:'),
 });

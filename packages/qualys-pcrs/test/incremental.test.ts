@@ -1,6 +1,8 @@
 import type { ConnectorState } from '@posturesync/core';
-import { runSync, SecretRedactor, Store } from '@posturesync/core';
+import { SecretRedactor } from '@posturesync/core';
 import { captureLogger } from '@posturesync/core/testing';
+import { runSync } from '@posturesync/engine';
+import { SqliteStore } from '@posturesync/store-sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { QualysPcrsConfig } from '../src/config-schema.ts';
 import { qualysPcrsConnector } from '../src/connector.ts';
@@ -19,7 +21,7 @@ import {
 
 let simulator: Simulator | undefined;
 let proxy: RewritingProxy | undefined;
-let store: Store | undefined;
+let store: SqliteStore | undefined;
 afterEach(async () => {
   store?.close();
   store = undefined;
@@ -33,7 +35,7 @@ const dayMs = 86_400_000;
 /** Sync clocks days apart, so a rescan falls outside the next window plus its 60-minute margin. */
 const at = (daysAgo: number) => new Date(Date.now() - daysAgo * dayMs);
 
-function sync(target: Store, config: QualysPcrsConfig, now: Date) {
+function sync(target: SqliteStore, config: QualysPcrsConfig, now: Date) {
   const redactor = new SecretRedactor();
   return runSync({
     store: target,
@@ -47,7 +49,7 @@ function sync(target: Store, config: QualysPcrsConfig, now: Date) {
   });
 }
 
-function storedStatuses(target: Store, hostIds: readonly string[]): Map<string, string> {
+function storedStatuses(target: SqliteStore, hostIds: readonly string[]): Map<string, string> {
   const rows = target.database
     .prepare(`SELECT uid, status FROM violations WHERE host_uid IN (${hostIds.map(() => '?').join(',')})`)
     .all(...hostIds) as Array<{ uid: string; status: string }>;
@@ -77,7 +79,7 @@ describe('qualys-pcrs per-policy watermarks', () => {
         ),
       }),
     });
-    store = Store.open(':memory:');
+    store = SqliteStore.open(':memory:');
     const config = configFor(proxy.url, { batchSize: 7 });
 
     const first = await sync(store, config, at(3));

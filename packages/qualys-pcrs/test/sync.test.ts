@@ -1,5 +1,8 @@
-import { runSync, SecretRedactor, Store, TransientError } from '@posturesync/core';
-import { captureLogger, databaseText } from '@posturesync/core/testing';
+import { SecretRedactor, TransientError } from '@posturesync/core';
+import { captureLogger } from '@posturesync/core/testing';
+import { runSync } from '@posturesync/engine';
+import { storeText } from '@posturesync/engine/testing';
+import { SqliteStore } from '@posturesync/store-sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { QualysPcrsConfig } from '../src/config-schema.ts';
 import { qualysPcrsConnector } from '../src/connector.ts';
@@ -13,7 +16,7 @@ import {
 } from './support.ts';
 
 let simulator: Simulator | undefined;
-let store: Store | undefined;
+let store: SqliteStore | undefined;
 afterEach(async () => {
   store?.close();
   store = undefined;
@@ -23,7 +26,7 @@ afterEach(async () => {
 
 const instance = 'qualys-pcrs-test';
 
-function sync(target: Store, config: QualysPcrsConfig, full = false) {
+function sync(target: SqliteStore, config: QualysPcrsConfig, full = false) {
   const redactor = new SecretRedactor();
   return runSync({
     store: target,
@@ -37,14 +40,14 @@ function sync(target: Store, config: QualysPcrsConfig, full = false) {
   });
 }
 
-function count(target: Store, table: string): number {
+function count(target: SqliteStore, table: string): number {
   return (target.database.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 }
 
 describe('qualys-pcrs through runSync into SQLite', () => {
   it('issue 4: a full sync stores exactly the estate rows, then an incremental one refetches only rescanned hosts', async () => {
     simulator = await startSimulator();
-    store = Store.open(':memory:');
+    store = SqliteStore.open(':memory:');
     const estate = simulator.state.estate;
     const active = activePolicyIds(estate);
     const expected = expectedFromEstate(estate, active);
@@ -56,7 +59,7 @@ describe('qualys-pcrs through runSync into SQLite', () => {
     expect(count(store, 'policies')).toBe(active.length);
     expect(count(store, 'violation_definitions')).toBe(expected.definitions.size);
     expect(count(store, 'violations')).toBe(expected.postureRecordCount);
-    expect(databaseText(store.database)).not.toContain(credentials.password);
+    expect(await storeText(store)).not.toContain(credentials.password);
 
     const rescanned = estate.hostIdsForPolicy(active[0] as string).slice(0, 2);
     estate.rescan(rescanned, new Date());
@@ -95,7 +98,7 @@ describe('qualys-pcrs through runSync into SQLite', () => {
 
   it('issue 4: a sync that fails midway is resumed by the next one, skipping stored calls, with the same rows', async () => {
     simulator = await startSimulator();
-    store = Store.open(':memory:');
+    store = SqliteStore.open(':memory:');
     const estate = simulator.state.estate;
     const active = activePolicyIds(estate);
     const expected = expectedFromEstate(estate, active);

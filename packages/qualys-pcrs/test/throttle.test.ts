@@ -1,5 +1,7 @@
-import { runSync, SecretRedactor, Store } from '@posturesync/core';
+import { SecretRedactor } from '@posturesync/core';
 import { captureLogger } from '@posturesync/core/testing';
+import { runSync } from '@posturesync/engine';
+import { SqliteStore } from '@posturesync/store-sqlite';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { QualysPcrsConfig, QualysPcrsConfigInput } from '../src/config-schema.ts';
 import { qualysPcrsConnector } from '../src/connector.ts';
@@ -13,7 +15,7 @@ import { activePolicyIds, configFor, expectedFromEstate, type Simulator, startSi
 const serverLimit = { requests: 6, perMs: 1500 };
 
 let simulator: Simulator | undefined;
-let store: Store | undefined;
+let store: SqliteStore | undefined;
 afterEach(async () => {
   store?.close();
   store = undefined;
@@ -21,7 +23,7 @@ afterEach(async () => {
   simulator = undefined;
 });
 
-function sync(target: Store, config: QualysPcrsConfig) {
+function sync(target: SqliteStore, config: QualysPcrsConfig) {
   const redactor = new SecretRedactor();
   return runSync({
     store: target,
@@ -35,14 +37,14 @@ function sync(target: Store, config: QualysPcrsConfig) {
   });
 }
 
-function count(target: Store, table: string): number {
+function count(target: SqliteStore, table: string): number {
   return (target.database.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
 }
 
 async function expectCleanRun(overrides: Partial<QualysPcrsConfigInput>) {
   simulator = await startSimulator({ pcrsRateLimit: serverLimit });
   const config = configFor(simulator.url, overrides);
-  store = Store.open(':memory:');
+  store = SqliteStore.open(':memory:');
   const estate = simulator.state.estate;
   const active = activePolicyIds(estate);
   const expected = expectedFromEstate(estate, active);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname as osHostname } from 'node:os';
-import { LockHeldError, type LockHolder, type SyncLock } from '@posturesync/core';
+import { LockHeldError } from '@posturesync/core';
+import type { LockHolder, SyncLock } from '@posturesync/engine';
 import type pg from 'pg';
 
 interface HolderRow {

@@ -1,9 +1,10 @@
+import type { CompletedScope, RateWindowKey, RateWindowSnapshot, RateWindowStore } from '@posturesync/core';
 import {
   type CommitBatchInput,
-  type CompletedScope,
   type CreateRunInput,
   type ExportableRelation,
   type FailingControl,
+  type FinishGenerationInput,
   type FinishRunInput,
   type HostFailures,
   isExportableRelation,
@@ -11,21 +12,22 @@ import {
   type PassRatePoint,
   type PolicyPassRate,
   type QuarantineInput,
+  type QuarantineQuery,
   type QuarantineRecord,
-  type RateWindowKey,
-  type RateWindowSnapshot,
-  type RateWindowStore,
   type RecordCounts,
+  type RelationRows,
+  type RunHistoryQuery,
   type SeverityFailures,
   type StatusChange,
   type StatusChangeQuery,
+  type Store,
   type StoredState,
   type StoreSummary,
   type SyncLock,
   type SyncRunRecord,
   type SyncState,
   type TrendQuery,
-} from '@posturesync/core';
+} from '@posturesync/engine';
 import pg from 'pg';
 import { lockKeySql, readHolder, takeAdvisoryLock } from './advisory-lock.ts';
 import { type PostgresConnectionOptions, resolveConnection } from './connection-options.ts';
@@ -36,12 +38,6 @@ import { writeRecords } from './record-writer.ts';
 import { relationOrder } from './relation-order.ts';
 import { runFromRow, type SyncRunRow } from './run-rows.ts';
 import { storeFailure } from './store-failure.ts';
-import type {
-  FinishGenerationInput,
-  QuarantineQuery,
-  RelationRows,
-  RunHistoryQuery,
-} from './store-interface.ts';
 
 export const closedReasonAbsent = 'absent-from-complete-sync';
 
@@ -114,7 +110,7 @@ function progressParams(
  * transaction; the run's lock is a session advisory lock per instance on a connection of its own,
  * so N workers sync N instances into one database at once.
  */
-export class PostgresStore {
+export class PostgresStore implements Store {
   readonly kind = 'postgres';
   readonly location: string;
   readonly readonly: boolean;

@@ -1,11 +1,5 @@
-import type {
-  Host,
-  Policy,
-  RecordCounts,
-  RecordSet,
-  Violation,
-  ViolationDefinition,
-} from '@posturesync/core';
+import type { Host, Policy, Violation, ViolationDefinition } from '@posturesync/core';
+import type { RecordCounts, RecordSet } from '@posturesync/engine';
 import type { PoolClient } from 'pg';
 import { type CopyValue, copyRows } from './copy-rows.ts';
 

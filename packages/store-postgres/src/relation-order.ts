@@ -1,4 +1,4 @@
-import type { ExportableRelation } from '@posturesync/core';
+import type { ExportableRelation } from '@posturesync/engine';
 
 /**
  * A stable order for each exportable relation (PostgreSQL, unlike SQLite reading a table in key

@@ -1,4 +1,4 @@
-import type { SyncOutcome, SyncRunRecord } from '@posturesync/core';
+import type { SyncOutcome, SyncRunRecord } from '@posturesync/engine';
 
 export interface SyncRunRow {
   id: number;

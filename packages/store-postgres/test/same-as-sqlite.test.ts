@@ -1,4 +1,5 @@
-import { exportableTables, exportableViews, Store as SqliteStore } from '@posturesync/core';
+import { exportableTables, exportableViews } from '@posturesync/engine';
+import { SqliteStore } from '@posturesync/store-sqlite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PostgresStore } from '../src/index.ts';
 import { type PostgresServer, startPostgresServer } from '../test-support/index.ts';

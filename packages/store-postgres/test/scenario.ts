@@ -1,11 +1,6 @@
-import type {
-  CommitBatchInput,
-  CompletedScope,
-  FinishRunInput,
-  RecordSet,
-  Store as SqliteStore,
-  SyncState,
-} from '@posturesync/core';
+import type { CompletedScope } from '@posturesync/core';
+import type { CommitBatchInput, FinishRunInput, RecordSet, SyncState } from '@posturesync/engine';
+import type { SqliteStore } from '@posturesync/store-sqlite';
 import { expect } from 'vitest';
 import type { PostgresStore } from '../src/index.ts';
 import { relationOrder } from '../src/relation-order.ts';
@@ -59,16 +54,7 @@ export function sqliteDriver(store: SqliteStore): Driver {
         startedAt,
       }),
     commitBatch: async (input) => store.commitBatch(input),
-    finishGeneration: async (input) =>
-      store.transaction(() => {
-        let closed = 0;
-        for (const entry of input.closeScopes)
-          closed += store.closeUnseen(input.instance, entry.scopes, entry.generation, input.now, input.runId);
-        store.recordPostureSnapshot(input.instance, input.runId, input.now);
-        store.putState(input.instance, 'test', input.state, input.now);
-        store.finishRun(input.runId, { ...input.finish, closed });
-        return closed;
-      }),
+    finishGeneration: async (input) => store.finishGeneration({ ...input, connectorId: 'test' }),
     rows: async (relation) => {
       const order = relationOrder[relation as keyof typeof relationOrder];
       return store.database

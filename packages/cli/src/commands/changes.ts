@@ -1,4 +1,4 @@
-import type { StatusChange } from '@posturesync/core';
+import type { StatusChange } from '@posturesync/engine';
 import type { Command } from 'commander';
 import { exitCodes } from '../exit-codes.ts';
 import type { Colors } from '../output/color.ts';

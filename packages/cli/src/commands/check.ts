@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { Store } from '@posturesync/core';
+import { SqliteStore } from '@posturesync/store-sqlite';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { checkConnector } from '../engine.ts';
@@ -101,10 +101,10 @@ export function registerCheckCommand(program: Command, run: CommandRunner): void
  * left (and the sync after it from the check's calls). Only an existing database is used: a check
  * creates nothing, and a database it cannot open costs only that memory, never the check.
  */
-function openRateWindowStore(context: CliContext, database: string): Store | null {
+function openRateWindowStore(context: CliContext, database: string): SqliteStore | null {
   if (!existsSync(database)) return null;
   try {
-    return Store.open(database);
+    return SqliteStore.open(database);
   } catch (error) {
     context.logger.debug('the rate windows of the database are not available to this check', {
       error: error instanceof Error ? error.message : String(error),

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { relative } from 'node:path';
-import { ConfigError, Store } from '@posturesync/core';
+import { ConfigError } from '@posturesync/core';
+import { SqliteStore } from '@posturesync/store-sqlite';
 import type { Command } from 'commander';
 import type { ConfigFile } from '../config/load-config.ts';
 import { resolveConnectors } from '../config/load-config.ts';
@@ -28,7 +29,7 @@ async function removeOldDemoDatabase(path: string): Promise<void> {
   if (!existsSync(path)) return;
   let foreign: string[] = [];
   try {
-    const store = Store.open(path, { readonly: true });
+    const store = SqliteStore.open(path, { readonly: true });
     try {
       foreign = [...new Set(store.history({ limit: 10_000 }).map((run) => run.instance))].filter(
         (instance) => !(demoInstances as readonly string[]).includes(instance),
@@ -145,7 +146,7 @@ export function registerDemoCommand(program: Command, run: CommandRunner): void 
             const exitCode = context.signal.aborted
               ? exitCodes.cancelled
               : worstExitCode(outcomes.map((outcome) => outcome.exitCode));
-            const store = Store.open(database, { readonly: true });
+            const store = SqliteStore.open(database, { readonly: true });
             try {
               const summary = store.summary();
               const topFailing = store.failingControls({ limit: topFailingControls });

@@ -1,13 +1,9 @@
 import { createWriteStream, openSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
-import {
-  ConfigError,
-  exportableTables,
-  exportableViews,
-  isExportableRelation,
-  type Store,
-} from '@posturesync/core';
+import { ConfigError } from '@posturesync/core';
+import { exportableTables, exportableViews, isExportableRelation } from '@posturesync/engine';
+import type { SqliteStore } from '@posturesync/store-sqlite';
 import { type Command, Option } from 'commander';
 import type { CliStream } from '../context.ts';
 import { exitCodes } from '../exit-codes.ts';
@@ -34,7 +30,7 @@ function isTerminal(stream: CliStream): boolean {
  * of rows. The name is checked against a fixed list before it goes into the SQL text.
  */
 export async function exportRelation(options: {
-  database: Store['database'];
+  database: SqliteStore['database'];
   name: string;
   format: ExportFormat;
   stream: CliStream;

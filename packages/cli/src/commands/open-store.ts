@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { Store, StoreError } from '@posturesync/core';
+import { StoreError } from '@posturesync/core';
+import { SqliteStore } from '@posturesync/store-sqlite';
 import { findConfigFile } from '../config/find-config-file.ts';
 import { readConfigFile } from '../config/load-config.ts';
 import type { CliContext } from '../context.ts';
@@ -28,13 +29,13 @@ function requireDatabase(path: string, createdBy: string): void {
 }
 
 /** Opens read-only, so `status` and `history` work while a sync is running. */
-export function openStoreForReading(path: string): Store {
+export function openStoreForReading(path: string): SqliteStore {
   requireDatabase(path, '`posturesync sync` (or `posturesync demo`)');
-  return Store.open(path, { readonly: true });
+  return SqliteStore.open(path, { readonly: true });
 }
 
 /** Opens for writing (migrating if needed); the database must exist already. */
-export function openStoreForWriting(path: string): Store {
+export function openStoreForWriting(path: string): SqliteStore {
   requireDatabase(path, '`posturesync sync`');
-  return Store.open(path);
+  return SqliteStore.open(path);
 }

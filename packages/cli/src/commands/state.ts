@@ -1,4 +1,5 @@
-import { ConfigError, type StoredState } from '@posturesync/core';
+import { ConfigError } from '@posturesync/core';
+import type { StoredState } from '@posturesync/engine';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { exitCodes } from '../exit-codes.ts';

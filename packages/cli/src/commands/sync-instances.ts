@@ -1,4 +1,5 @@
-import { isPostureSyncError, Store } from '@posturesync/core';
+import { isPostureSyncError } from '@posturesync/core';
+import { SqliteStore } from '@posturesync/store-sqlite';
 import type { ResolvedConnector } from '../config/resolve-connector.ts';
 import type { CliContext } from '../context.ts';
 import { runSync, type SyncRunSummary } from '../engine.ts';
@@ -41,7 +42,7 @@ export function warnAboutTls(context: CliContext, connectors: readonly ResolvedC
 }
 
 /** The counts are a courtesy of the summary: a database that cannot answer must not fail the run's report. */
-function storedOrNull(store: Store, instance: string, runId: number) {
+function storedOrNull(store: SqliteStore, instance: string, runId: number) {
   try {
     return store.storedByRun(instance, runId);
   } catch {
@@ -58,7 +59,7 @@ export async function syncInstances(
   connectors: readonly ResolvedConnector[],
   options: { database: string; full: boolean; force: boolean },
 ): Promise<InstanceOutcome[]> {
-  const store = Store.open(options.database);
+  const store = SqliteStore.open(options.database);
   const outcomes: InstanceOutcome[] = [];
   try {
     for (const connector of connectors) {

@@ -1,4 +1,4 @@
-import type { PassRatePoint } from '@posturesync/core';
+import type { PassRatePoint } from '@posturesync/engine';
 import type { Command } from 'commander';
 import { exitCodes } from '../exit-codes.ts';
 import { formatPercent } from '../output/format.ts';

@@ -1,4 +1,4 @@
-import type { FailingControl, StoreSummary, SyncRunRecord } from '@posturesync/core';
+import type { FailingControl, StoreSummary, SyncRunRecord } from '@posturesync/engine';
 import type { Colors } from './color.ts';
 import { durationBetween, formatCount, formatDuration, formatPercent, formatWhen } from './format.ts';
 import { renderTable } from './table.ts';

@@ -1,4 +1,4 @@
-import type { RecordCounts, SyncRunRecord } from '@posturesync/core';
+import type { RecordCounts, SyncRunRecord } from '@posturesync/engine';
 import type { SyncRunSummary } from '../engine.ts';
 import type { ExitCode } from '../exit-codes.ts';
 import type { Colors } from './color.ts';

@@ -1,4 +1,4 @@
-import { depthLimited } from '../sync/json-depth.ts';
+import { depthLimited } from './json-depth.ts';
 
 /** Longest echo of source or user text in an error, warning or quarantine reason. */
 export const maxEchoLength = 500;

@@ -5,7 +5,6 @@ export * from './assert-no-secrets.ts';
 export * from './capture-logger.ts';
 export * from './collect-batches.ts';
 export * from './config-conventions.ts';
-export * from './conformance.ts';
-export * from './database-snapshot.ts';
 export * from './record-validation.ts';
+export * from './sample-records.ts';
 export * from './test-context.ts';

@@ -28,7 +28,13 @@ export function packageJson(names: ConnectorNames, versions: DependencyVersions)
     // core is a peer: the connector runs with the CLI's copy (one set of error classes and no
     // second native SQLite module per connector); the dev copy is for its own tests.
     peerDependencies: { '@posturesync/core': 'workspace:^' },
-    devDependencies: { '@posturesync/core': 'workspace:*', msw: versions.msw },
+    // The engine and the SQLite store only run the conformance suite's syncs in the tests.
+    devDependencies: {
+      '@posturesync/core': 'workspace:*',
+      '@posturesync/engine': 'workspace:*',
+      '@posturesync/store-sqlite': 'workspace:*',
+      msw: versions.msw,
+    },
   };
   return `${JSON.stringify(manifest, null, 2)}\n`;
 }
