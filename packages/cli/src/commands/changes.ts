@@ -48,10 +48,10 @@ export function registerChangesCommand(program: Command, run: CommandRunner): vo
     .action(async (options: { since?: Since; connector?: string; limit: number }, command: Command) =>
       run(command, async (context) => {
         const database = await databaseForReading(context);
-        const store = openStoreForReading(database);
+        const store = await openStoreForReading(database, context.env);
         try {
           const since = options.since;
-          const changes = store.statusChanges({
+          const changes = await store.statusChanges({
             limit: options.limit,
             ...(options.connector === undefined ? {} : { instance: options.connector }),
             ...(since === undefined
@@ -102,7 +102,7 @@ export function registerChangesCommand(program: Command, run: CommandRunner): vo
           );
           return exitCodes.success;
         } finally {
-          store.close();
+          await store.close();
         }
       }),
     );

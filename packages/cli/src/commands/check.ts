@@ -1,4 +1,6 @@
 import { existsSync } from 'node:fs';
+import type { Store } from '@posturesync/engine';
+import { isPostgresUrl, PostgresStore } from '@posturesync/store-postgres';
 import { SqliteStore } from '@posturesync/store-sqlite';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
@@ -28,7 +30,8 @@ export function registerCheckCommand(program: Command, run: CommandRunner): void
       run(command, async (context) => {
         const { connectors, unavailable, database } = await loadConnectors(context, options.connector);
         warnAboutTls(context, connectors);
-        const store = openRateWindowStore(context, database);
+        const store = await openRateWindowStore(context, database);
+        const rateWindows = store?.rateWindows();
         const outcomes: CheckOutcome[] = unavailable.map((instance) => ({
           instance: instance.name,
           type: instance.type,
@@ -47,7 +50,7 @@ export function registerCheckCommand(program: Command, run: CommandRunner): void
                 logger: context.logger.child({ instance: connector.name }),
                 redactor: context.redactor,
                 signal: context.signal,
-                ...(store ? { rateWindows: store.rateWindows() } : {}),
+                ...(rateWindows ? { rateWindows } : {}),
               });
               outcomes.push({
                 instance: connector.name,
@@ -69,7 +72,7 @@ export function registerCheckCommand(program: Command, run: CommandRunner): void
             }
           }
         } finally {
-          store?.close();
+          await store?.close();
         }
         const exitCode = context.signal.aborted
           ? exitCodes.cancelled
@@ -101,9 +104,14 @@ export function registerCheckCommand(program: Command, run: CommandRunner): void
  * left (and the sync after it from the check's calls). Only an existing database is used: a check
  * creates nothing, and a database it cannot open costs only that memory, never the check.
  */
-function openRateWindowStore(context: CliContext, database: string): SqliteStore | null {
-  if (!existsSync(database)) return null;
+async function openRateWindowStore(context: CliContext, database: string): Promise<Store | null> {
   try {
+    if (isPostgresUrl(database)) {
+      // Only a schema a sync created: the read-only open refuses a missing one, and creates nothing.
+      await (await PostgresStore.open({ url: database, readonly: true, env: { ...context.env } })).close();
+      return await PostgresStore.open({ url: database, env: { ...context.env } });
+    }
+    if (!existsSync(database)) return null;
     return SqliteStore.open(database);
   } catch (error) {
     context.logger.debug('the rate windows of the database are not available to this check', {

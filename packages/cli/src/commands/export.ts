@@ -2,8 +2,8 @@ import { createWriteStream, openSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { finished } from 'node:stream/promises';
 import { ConfigError } from '@posturesync/core';
+import type { Store } from '@posturesync/engine';
 import { exportableTables, exportableViews, isExportableRelation } from '@posturesync/engine';
-import type { SqliteStore } from '@posturesync/store-sqlite';
 import { type Command, Option } from 'commander';
 import type { CliStream } from '../context.ts';
 import { exitCodes } from '../exit-codes.ts';
@@ -25,12 +25,12 @@ function isTerminal(stream: CliStream): boolean {
 }
 
 /**
- * Streams every row of one known view or table: rows come from better-sqlite3's `iterate()` one
- * at a time and go out in chunks that wait for the reader, so memory stays flat on millions
- * of rows. The name is checked against a fixed list before it goes into the SQL text.
+ * Streams every row of one known view or table: rows come from the store one at a time (SQLite's
+ * `iterate()`, PostgreSQL's cursor) and go out in chunks that wait for the reader, so memory stays
+ * flat on millions of rows. The name is checked against a fixed list before the store sees it.
  */
 export async function exportRelation(options: {
-  database: SqliteStore['database'];
+  store: Store;
   name: string;
   format: ExportFormat;
   stream: CliStream;
@@ -42,8 +42,7 @@ export async function exportRelation(options: {
       `cannot export "${terminalText(options.name)}": not a known view or table (${knownNames()})`,
     );
   }
-  const statement = options.database.prepare(`SELECT * FROM "${options.name}"`);
-  const columns = statement.columns().map((column) => column.name);
+  const { columns, rows: source } = await options.store.readRelation(options.name);
   const writer = new ChunkedWriter(options.stream);
   const cell = options.terminalSafe
     ? (value: unknown) => (typeof value === 'string' ? terminalText(value) : value)
@@ -51,12 +50,12 @@ export async function exportRelation(options: {
   let rows = 0;
   if (options.format === 'csv') {
     await writer.write(csvRecord(columns));
-    for (const row of statement.raw(true).iterate() as Iterable<unknown[]>) {
+    for await (const row of source) {
       await writer.write(csvRecord(row.map(cell)));
       rows += 1;
     }
   } else {
-    for (const row of statement.raw(true).iterate() as Iterable<unknown[]>) {
+    for await (const row of source) {
       const record: Record<string, unknown> = {};
       for (let index = 0; index < columns.length; index += 1) record[columns[index]!] = row[index];
       await writer.write(jsonLine(record));
@@ -87,11 +86,11 @@ export function registerExportCommand(program: Command, run: CommandRunner): voi
           );
         }
         const database = await databaseForReading(context);
-        const store = openStoreForReading(database);
+        const store = await openStoreForReading(database, context.env);
         try {
           if (options.out === undefined) {
             await exportRelation({
-              database: store.database,
+              store,
               name: options.view,
               format: options.format,
               stream: context.stdout,
@@ -114,7 +113,7 @@ export function registerExportCommand(program: Command, run: CommandRunner): voi
           let rows: number;
           try {
             rows = await exportRelation({
-              database: store.database,
+              store,
               name: options.view,
               format: options.format,
               stream: file,
@@ -133,7 +132,7 @@ export function registerExportCommand(program: Command, run: CommandRunner): voi
           }
           return exitCodes.success;
         } finally {
-          store.close();
+          await store.close();
         }
       }),
     );

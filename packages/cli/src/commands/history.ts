@@ -23,9 +23,9 @@ export function registerHistoryCommand(program: Command, run: CommandRunner): vo
     .action(async (options: { connector?: string; limit: number }, command: Command) =>
       run(command, async (context) => {
         const database = await databaseForReading(context);
-        const store = openStoreForReading(database);
+        const store = await openStoreForReading(database, context.env);
         try {
-          const runs = store.history({
+          const runs = await store.history({
             limit: options.limit,
             ...(options.connector === undefined ? {} : { instance: options.connector }),
           });
@@ -81,7 +81,7 @@ export function registerHistoryCommand(program: Command, run: CommandRunner): vo
           );
           return exitCodes.success;
         } finally {
-          store.close();
+          await store.close();
         }
       }),
     );

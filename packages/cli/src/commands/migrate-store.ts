@@ -1,11 +1,12 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { StoreError } from '@posturesync/core';
 import { type CopyProgress, copyFromSqlite, isPostgresUrl } from '@posturesync/store-postgres';
+import { SqliteStore } from '@posturesync/store-sqlite';
 import type { Command } from 'commander';
 import { exitCodes } from '../exit-codes.ts';
 import { formatCount } from '../output/format.ts';
 import type { CommandRunner } from './command-runner.ts';
-import { openStoreForReading } from './open-store.ts';
 
 /**
  * `posturesync migrate-store --from <sqlite file> --to <postgres URL>`: copies an existing SQLite
@@ -30,7 +31,12 @@ export function registerMigrateStoreCommand(program: Command, run: CommandRunner
         }
         const from = resolve(context.cwd, options.from);
         // Read-only: the copy never changes the SQLite file, and a sync may keep using it meanwhile.
-        const source = openStoreForReading(from);
+        if (!existsSync(from)) {
+          throw new StoreError(`no posturesync database at ${from}; check --from`, {
+            details: { path: from },
+          });
+        }
+        const source = SqliteStore.open(from, { readonly: true });
         let lastTable = '';
         try {
           const result = await copyFromSqlite({

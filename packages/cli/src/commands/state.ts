@@ -30,11 +30,11 @@ export function registerStateCommand(program: Command, run: CommandRunner): void
     .action(async (options: { connector?: string }, command: Command) =>
       run(command, async (context) => {
         const database = await databaseForReading(context);
-        const store = openStoreForReading(database);
+        const store = await openStoreForReading(database, context.env);
         try {
-          const states = store
-            .listStates()
-            .filter((stored) => options.connector === undefined || stored.instance === options.connector);
+          const states = (await store.listStates()).filter(
+            (stored) => options.connector === undefined || stored.instance === options.connector,
+          );
           if (context.json) {
             context.out(JSON.stringify({ database, states }));
             return exitCodes.success;
@@ -50,7 +50,7 @@ export function registerStateCommand(program: Command, run: CommandRunner): void
           context.out(states.map(describeState).join('\n\n'));
           return exitCodes.success;
         } finally {
-          store.close();
+          await store.close();
         }
       }),
     );
@@ -64,15 +64,15 @@ export function registerStateCommand(program: Command, run: CommandRunner): void
       run(command, async (context) => {
         const database = await databaseForReading(context);
         await confirmReset(context, options, database);
-        const store = openStoreForWriting(database);
+        const store = await openStoreForWriting(database, context.env);
         try {
           // The sync lock: a running sync would write its state back after we cleared it.
-          const lock = store.acquireLock({ instance: options.connector, now: context.now() });
+          const lock = await store.acquireLock({ instance: options.connector, now: context.now() });
           let removed: boolean;
           try {
-            removed = store.deleteState(options.connector);
+            removed = await store.deleteState(options.connector);
           } finally {
-            store.releaseLock(lock);
+            await store.releaseLock(lock);
           }
           const message = removed
             ? `cleared the checkpoint of "${terminalText(options.connector)}"; its next sync fetches everything (findings and history are kept)`
@@ -81,7 +81,7 @@ export function registerStateCommand(program: Command, run: CommandRunner): void
           else context.out(message);
           return exitCodes.success;
         } finally {
-          store.close();
+          await store.close();
         }
       }),
     );

@@ -15,10 +15,10 @@ export function registerStatusCommand(program: Command, run: CommandRunner): voi
     .action(async (_options: unknown, command: Command) =>
       run(command, async (context) => {
         const database = await databaseForReading(context);
-        const store = openStoreForReading(database);
+        const store = await openStoreForReading(database, context.env);
         try {
-          const summary = store.summary();
-          const topFailing = store.failingControls({ limit: topFailingControls });
+          const summary = await store.summary();
+          const topFailing = await store.failingControls({ limit: topFailingControls });
           if (context.json)
             context.out(JSON.stringify({ database, ...summary, topFailingControls: topFailing }));
           else
@@ -27,7 +27,7 @@ export function registerStatusCommand(program: Command, run: CommandRunner): voi
             );
           return exitCodes.success;
         } finally {
-          store.close();
+          await store.close();
         }
       }),
     );

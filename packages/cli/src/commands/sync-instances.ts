@@ -1,5 +1,5 @@
 import { isPostureSyncError } from '@posturesync/core';
-import { SqliteStore } from '@posturesync/store-sqlite';
+import type { Store } from '@posturesync/engine';
 import type { ResolvedConnector } from '../config/resolve-connector.ts';
 import type { CliContext } from '../context.ts';
 import { runSync, type SyncRunSummary } from '../engine.ts';
@@ -7,6 +7,7 @@ import { type ExitCode, exitCodeForError, exitCodeForErrorCode, exitCodes } from
 import { describeError, internalErrorCode } from '../output/report-error.ts';
 import { createLogProgress, createTerminalProgress, type ProgressListener } from '../output/sync-progress.ts';
 import type { InstanceOutcome } from '../output/sync-summary.ts';
+import { openStoreForSync } from './open-store.ts';
 
 export function exitCodeForSummary(summary: SyncRunSummary): ExitCode {
   switch (summary.outcome) {
@@ -42,9 +43,9 @@ export function warnAboutTls(context: CliContext, connectors: readonly ResolvedC
 }
 
 /** The counts are a courtesy of the summary: a database that cannot answer must not fail the run's report. */
-function storedOrNull(store: SqliteStore, instance: string, runId: number) {
+async function storedOrNull(store: Store, instance: string, runId: number) {
   try {
-    return store.storedByRun(instance, runId);
+    return await store.storedByRun(instance, runId);
   } catch {
     return null;
   }
@@ -59,7 +60,7 @@ export async function syncInstances(
   connectors: readonly ResolvedConnector[],
   options: { database: string; full: boolean; force: boolean },
 ): Promise<InstanceOutcome[]> {
-  const store = SqliteStore.open(options.database);
+  const store = await openStoreForSync(options.database, context.env);
   const outcomes: InstanceOutcome[] = [];
   try {
     for (const connector of connectors) {
@@ -68,7 +69,7 @@ export async function syncInstances(
         ? createTerminalProgress({ live: context.live, colors: context.colors, instance: connector.name })
         : createLogProgress({ logger: context.logger, instance: connector.name });
       let outcome: InstanceOutcome;
-      const previousRunId = store.history({ instance: connector.name, limit: 1 })[0]?.id ?? 0;
+      const previousRunId = (await store.history({ instance: connector.name, limit: 1 }))[0]?.id ?? 0;
       try {
         const summary = await runSync({
           store,
@@ -88,7 +89,7 @@ export async function syncInstances(
           type: connector.type,
           exitCode: exitCodeForSummary(summary),
           summary: context.redactor.redactValue(summary),
-          stored: storedOrNull(store, connector.name, summary.runId),
+          stored: await storedOrNull(store, connector.name, summary.runId),
           error:
             summary.errorCode === null && summary.errorMessage === null
               ? null
@@ -101,14 +102,16 @@ export async function syncInstances(
       } catch (error) {
         // The engine records a run before it can fail or be cancelled; show what that run did.
         const run =
-          store.history({ instance: connector.name, limit: 1 }).find((run) => run.id > previousRunId) ?? null;
+          (await store.history({ instance: connector.name, limit: 1 })).find(
+            (run) => run.id > previousRunId,
+          ) ?? null;
         outcome = {
           instance: connector.name,
           type: connector.type,
           exitCode: exitCodeForError(error),
           summary: null,
           run,
-          stored: run === null ? null : storedOrNull(store, connector.name, run.id),
+          stored: run === null ? null : await storedOrNull(store, connector.name, run.id),
           error: describeError(error, context.redactor),
         };
         if (!isPostureSyncError(error))
@@ -120,7 +123,7 @@ export async function syncInstances(
       if (outcome.exitCode === exitCodes.cancelled || outcome.exitCode === exitCodes.lockHeld) break;
     }
   } finally {
-    store.close();
+    await store.close();
   }
   return outcomes;
 }

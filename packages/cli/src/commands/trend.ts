@@ -67,9 +67,9 @@ export function registerTrendCommand(program: Command, run: CommandRunner): void
     .action(async (options: { policy?: string; connector?: string }, command: Command) =>
       run(command, async (context) => {
         const database = await databaseForReading(context);
-        const store = openStoreForReading(database);
+        const store = await openStoreForReading(database, context.env);
         try {
-          const points = store.passRateTrend({
+          const points = await store.passRateTrend({
             ...(options.connector === undefined ? {} : { instance: options.connector }),
             ...(options.policy === undefined ? {} : { policyUid: options.policy }),
           });
@@ -121,7 +121,7 @@ export function registerTrendCommand(program: Command, run: CommandRunner): void
           );
           return exitCodes.success;
         } finally {
-          store.close();
+          await store.close();
         }
       }),
     );
