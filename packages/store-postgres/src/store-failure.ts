@@ -32,6 +32,8 @@ function codeOf(error: unknown): string | null {
   return typeof code === 'string' ? code : null;
 }
 
+const verbs = { open: 'open', read: 'read from', write: 'write to', lock: 'take the sync lock on' } as const;
+
 /** A StoreError for a database failure, or null when `error` is something else. */
 export function storeFailure(
   error: unknown,
@@ -41,6 +43,14 @@ export function storeFailure(
   if (error instanceof StoreError) return error;
   const message = error instanceof Error ? error.message : String(error);
   const code = codeOf(error);
+  if (/client password must be a string/i.test(message)) {
+    // node-postgres' words when the server wants a password and the client has none.
+    return new StoreError(
+      `Cannot ${verbs[action]} the PostgreSQL database at ${location}: the server asks for a password and none is set: ` +
+        "put it in PGPASSWORD (or the variable the database block's passwordEnv names).",
+      { cause: error, details: { location } },
+    );
+  }
   const lost =
     /Connection terminated|connection timeout|Client has encountered a connection error|read-only/i.test(
       message,
@@ -48,7 +58,7 @@ export function storeFailure(
   const match = code === null ? undefined : hints.find(([pattern]) => pattern.test(code));
   if (!match && !lost) return null;
   const hint = match?.[1] ?? 'the connection to the server was lost; check the server and run the sync again';
-  const verb = { open: 'open', read: 'read from', write: 'write to', lock: 'take the sync lock on' }[action];
+  const verb = verbs[action];
   return new StoreError(
     `Cannot ${verb} the PostgreSQL database at ${location}: ${message}${code ? ` (${code})` : ''}: ${hint}.`,
     {

@@ -168,6 +168,14 @@ describe('PostgresStore on a real server', () => {
     expect((inUrl as Error).message).not.toContain(server.password);
   });
 
+  it('says where the password goes when none is set', async () => {
+    const error = await PostgresStore.open({ url: server.url, env: {} }).catch((failure: unknown) => failure);
+    expect(error).toBeInstanceOf(StoreError);
+    expect((error as Error).message).toMatch(
+      /the server asks for a password and none is set: put it in PGPASSWORD/,
+    );
+  });
+
   it('names an unreachable server as a store error', async () => {
     const error = await PostgresStore.open({ url: 'postgresql://nobody@127.0.0.1:1/none', env: {} }).catch(
       (failure: unknown) => failure,
