@@ -7,6 +7,8 @@ export const targetValues = {
   /** Server limit lower than configured (issue 12): time vs the server's own minimum. */
   lowerLimitRatio: 1.25,
   memoryRatio: 1.3,
+  /** Issue 17: PostgreSQL's findings per second at least SQLite's / 1.5. */
+  postgresThroughputRatio: 1 / 1.5,
 } as const;
 
 const percent = (value: number) => `${(value * 100).toFixed(0)}%`;
@@ -78,10 +80,24 @@ function rateLimitTargets(scenario: ScenarioResult): TargetResult[] {
   ];
 }
 
+function postgresTargets(scenario: ScenarioResult): TargetResult[] {
+  const comparison = scenario.postgres;
+  if (!comparison) return [];
+  return [
+    {
+      id: `${scenario.name}:throughput-vs-sqlite`,
+      description: `PCRS ${scenario.name}: findings per second into PostgreSQL vs into SQLite (same estate)`,
+      target: 'within 1.5x of SQLite',
+      measured: `${Math.round(scenario.live.recordsPerSecond)}/s vs ${Math.round(comparison.sqlite.recordsPerSecond)}/s (${(1 / comparison.throughputRatio).toFixed(2)}x slower)`,
+      pass: comparison.throughputRatio >= targetValues.postgresThroughputRatio,
+    },
+  ];
+}
+
 export function evaluateTargets(results: Pick<BenchResults, 'scenarios' | 'memory'>): TargetResult[] {
   const rows: TargetResult[] = [];
   for (const scenario of results.scenarios)
-    rows.push(...floorTargets(scenario), ...rateLimitTargets(scenario));
+    rows.push(...floorTargets(scenario), ...rateLimitTargets(scenario), ...postgresTargets(scenario));
   const memory = results.memory;
   rows.push(
     memory

@@ -14,7 +14,7 @@ describe('resolveConnection', () => {
       database: 'compliance',
       password: 's3cret',
       ssl: { rejectUnauthorized: false },
-      options: '-c search_path=eu_data',
+      options: '-c search_path=eu_data -c synchronous_commit=off',
     });
     expect(resolved.schema).toBe('eu_data');
     expect(resolved.location).toBe('postgresql://sync%40corp@db.example.com:6432/compliance?schema=eu_data');

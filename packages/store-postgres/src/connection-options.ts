@@ -142,7 +142,11 @@ export function resolveConnection(
     ssl: sslConfig(ssl),
     application_name: 'posturesync',
     // Every session works in the store's schema; temporary staging tables live in pg_temp.
-    options: `-c search_path=${schema}`,
+    // synchronous_commit=off: the SQLite store's guarantee (synchronous=NORMAL): a server crash
+    // may lose the last few committed batches, never corrupts, and since each batch commits with
+    // its checkpoint the next sync repeats exactly what was lost. A commit no longer waits for
+    // the WAL flush (measured: 1.77x -> 1.28x of SQLite's time on a 20k-finding PCRS sync).
+    options: `-c search_path=${schema} -c synchronous_commit=off`,
   };
   if (user !== '') client.user = user;
   if (password !== undefined && password !== '') client.password = password;

@@ -53,6 +53,11 @@ export interface PostgresServer {
 export interface StartPostgresOptions {
   /** Name of the database to create; default `posturesync_test`. */
   database?: string;
+  /**
+   * Keep PostgreSQL's durability settings (fsync, full page writes), as a real server runs: for
+   * benchmarks. Tests leave them off (they check a killed client, not an operating-system crash).
+   */
+  durable?: boolean;
 }
 
 const installHint =
@@ -239,8 +244,7 @@ export async function startPostgresServer(options: StartPostgresOptions = {}): P
         "-c listen_addresses='127.0.0.1'",
         // Test servers only: durability against an OS crash is not what these tests check
         // (a killed client is; the server keeps running).
-        '-c fsync=off',
-        '-c full_page_writes=off',
+        ...(options.durable ? [] : ['-c fsync=off', '-c full_page_writes=off']),
         '-c max_connections=60',
         '-c shared_buffers=32MB',
       ].join(' ');
