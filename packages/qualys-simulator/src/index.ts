@@ -1,12 +1,8 @@
 export { policyReportXmlElements, policyReportXmlPaths } from '@posturesync/qualys-common';
 export { createQualysHandlers } from './create-qualys-handlers.ts';
-export {
-  createEstate,
-  type PostureRecordContext,
-  pcrsRecordToJson,
-  toPostureRecord,
-} from './estate/create-estate.ts';
+export { createEstate } from './estate/create-estate.ts';
 export { csvDate, isoSeconds, parseApiDate } from './estate/dates.ts';
+export { type PostureRecordContext, pcrsRecordToJson, toPostureRecord } from './estate/posture-record.ts';
 export type {
   Estate,
   EstateOptions,

@@ -16,4 +16,5 @@ export {
   type SqliteDatabaseLike,
 } from './copy-from-sqlite.ts';
 export { latestPostgresSchemaVersion, type PostgresMigration, postgresMigrations } from './migrations.ts';
-export { closedReasonAbsent, PostgresStore, type PostgresStoreOptions } from './postgres-store.ts';
+export { PostgresStore, type PostgresStoreOptions } from './postgres-store.ts';
+export { closedReasonAbsent } from './run-writes.ts';

@@ -1,4 +1,6 @@
 import type { RateWindowKey, RateWindowSnapshot, RateWindowStore } from '@posturesync/core';
+import type { ClientBase } from 'pg';
+import { postgresText } from './copy-rows.ts';
 
 /** Most starts kept per window: far above any real limit, it bounds a corrupt or hostile row. */
 const maxStoredStarts = 10_000;
@@ -111,4 +113,29 @@ export class PostgresRateWindowStore implements RateWindowStore {
     this.#lastError = null;
     return error;
   }
+}
+
+/** One window's row, overwritten by each save (a save carries the whole window). */
+export async function saveRateWindow(
+  client: ClientBase,
+  key: RateWindowKey,
+  snapshot: RateWindowSnapshot,
+  updatedAt: string,
+): Promise<void> {
+  await client.query(
+    `INSERT INTO rate_windows (api, subscription, starts, limit_requests, limit_per_ms, paused_until, updated_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT (api, subscription) DO UPDATE SET starts = excluded.starts,
+       limit_requests = excluded.limit_requests, limit_per_ms = excluded.limit_per_ms,
+       paused_until = excluded.paused_until, updated_at = excluded.updated_at`,
+    [
+      postgresText(key.api),
+      postgresText(key.subscription),
+      JSON.stringify(snapshot.starts),
+      snapshot.limit?.requests ?? null,
+      snapshot.limit?.perMs ?? null,
+      snapshot.pausedUntil,
+      updatedAt,
+    ],
+  );
 }

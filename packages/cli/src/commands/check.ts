@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
 import type { Store } from '@posturesync/engine';
-import { isPostgresUrl, PostgresStore } from '@posturesync/store-postgres';
-import { SqliteStore } from '@posturesync/store-sqlite';
+import { isPostgresUrl } from '@posturesync/store-postgres';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { checkConnector } from '../engine.ts';
@@ -10,6 +8,7 @@ import { describeError, type ErrorReport } from '../output/report-error.ts';
 import { terminalText } from '../output/terminal-text.ts';
 import type { CommandRunner } from './command-runner.ts';
 import { loadConnectors } from './load-connectors.ts';
+import { openStore, storeExists } from './open-store.ts';
 import { warnAboutTls } from './sync-instances.ts';
 
 interface CheckOutcome {
@@ -50,7 +49,7 @@ export function registerCheckCommand(program: Command, run: CommandRunner): void
                 logger: context.logger.child({ instance: connector.name }),
                 redactor: context.redactor,
                 signal: context.signal,
-                ...(rateWindows ? { rateWindows } : {}),
+                ...(rateWindows === undefined ? {} : { rateWindows }),
               });
               outcomes.push({
                 instance: connector.name,
@@ -105,14 +104,12 @@ export function registerCheckCommand(program: Command, run: CommandRunner): void
  * creates nothing, and a database it cannot open costs only that memory, never the check.
  */
 async function openRateWindowStore(context: CliContext, database: string): Promise<Store | null> {
+  if (!storeExists(database)) return null;
   try {
-    if (isPostgresUrl(database)) {
-      // Only a schema a sync created: the read-only open refuses a missing one, and creates nothing.
-      await (await PostgresStore.open({ url: database, readonly: true, env: { ...context.env } })).close();
-      return await PostgresStore.open({ url: database, env: { ...context.env } });
-    }
-    if (!existsSync(database)) return null;
-    return SqliteStore.open(database);
+    // A PostgreSQL schema that no sync created yet is not created by a check: the read-only
+    // open refuses it (and creates nothing); an existing one is opened for writing.
+    if (isPostgresUrl(database)) await (await openStore(database, context.env, { readonly: true })).close();
+    return await openStore(database, context.env);
   } catch (error) {
     context.logger.debug('the rate windows of the database are not available to this check', {
       error: error instanceof Error ? error.message : String(error),

@@ -25,9 +25,9 @@ function isTerminal(stream: CliStream): boolean {
 }
 
 /**
- * Streams every row of one known view or table: rows come from the store one at a time (SQLite's
- * `iterate()`, PostgreSQL's cursor) and go out in chunks that wait for the reader, so memory stays
- * flat on millions of rows. The name is checked against a fixed list before the store sees it.
+ * Streams every row of one known view or table: rows come from the store one at a time
+ * (`Store.readRelation`) and go out in chunks that wait for the reader, so memory stays flat on
+ * millions of rows. The name is checked against a fixed list first.
  */
 export async function exportRelation(options: {
   store: Store;
@@ -42,7 +42,8 @@ export async function exportRelation(options: {
       `cannot export "${terminalText(options.name)}": not a known view or table (${knownNames()})`,
     );
   }
-  const { columns, rows: source } = await options.store.readRelation(options.name);
+  const relation = await options.store.readRelation(options.name);
+  const columns = relation.columns;
   const writer = new ChunkedWriter(options.stream);
   const cell = options.terminalSafe
     ? (value: unknown) => (typeof value === 'string' ? terminalText(value) : value)
@@ -50,12 +51,12 @@ export async function exportRelation(options: {
   let rows = 0;
   if (options.format === 'csv') {
     await writer.write(csvRecord(columns));
-    for await (const row of source) {
+    for await (const row of relation.rows) {
       await writer.write(csvRecord(row.map(cell)));
       rows += 1;
     }
   } else {
-    for await (const row of source) {
+    for await (const row of relation.rows) {
       const record: Record<string, unknown> = {};
       for (let index = 0; index < columns.length; index += 1) record[columns[index]!] = row[index];
       await writer.write(jsonLine(record));

@@ -22,9 +22,17 @@ export async function databaseForReading(context: CliContext): Promise<string> {
   return context.databasePath(config.database);
 }
 
+/**
+ * Whether a database exists at `location` (opening for writing would create one). A PostgreSQL
+ * URL counts as existing: the read-only open says whether its schema does (and creates nothing).
+ */
+export function storeExists(location: string): boolean {
+  return isPostgresUrl(location) || existsSync(location);
+}
+
 /** Refuses a path where no database exists, naming what creates one. */
 function requireDatabase(path: string, createdBy: string): void {
-  if (!existsSync(path))
+  if (!storeExists(path))
     throw new StoreError(
       `no posturesync database at ${path}; run ${createdBy} first, or point --db at an existing database`,
       { details: { path } },
@@ -32,29 +40,29 @@ function requireDatabase(path: string, createdBy: string): void {
 }
 
 /**
- * A PostgreSQL URL (`database:` or `--db`) opens the PostgreSQL store, with the password from
- * the environment; anything else is a SQLite file.
+ * The one place the CLI picks a store for a database location. Every command works on the
+ * engine's `Store` interface: a `postgres://` / `postgresql://` URL (from `--db` or `database:`)
+ * opens the PostgreSQL store, its password from `env` (PGPASSWORD, or the variable the URL's
+ * `passwordEnv` names); anything else is a SQLite file.
  */
-async function openPostgres(url: string, env: Environment, readonly: boolean): Promise<Store> {
-  return await PostgresStore.open({ url, readonly, env: { ...env } });
+export async function openStore(
+  location: string,
+  env: Environment,
+  options: { readonly?: boolean } = {},
+): Promise<Store> {
+  const readonly = options.readonly ?? false;
+  if (isPostgresUrl(location)) return await PostgresStore.open({ url: location, readonly, env: { ...env } });
+  return SqliteStore.open(location, { readonly });
 }
 
 /** Opens read-only, so `status` and `history` work while a sync is running. */
 export async function openStoreForReading(location: string, env: Environment): Promise<Store> {
-  if (isPostgresUrl(location)) return await openPostgres(location, env, true);
   requireDatabase(location, '`posturesync sync` (or `posturesync demo`)');
-  return SqliteStore.open(location, { readonly: true });
+  return openStore(location, env, { readonly: true });
 }
 
 /** Opens for writing (migrating if needed); the database must exist already. */
 export async function openStoreForWriting(location: string, env: Environment): Promise<Store> {
-  if (isPostgresUrl(location)) return await openPostgres(location, env, false);
   requireDatabase(location, '`posturesync sync`');
-  return SqliteStore.open(location);
-}
-
-/** Opens for a sync: creates a SQLite file (or the PostgreSQL schema) and migrates it. */
-export async function openStoreForSync(location: string, env: Environment): Promise<Store> {
-  if (isPostgresUrl(location)) return await openPostgres(location, env, false);
-  return SqliteStore.open(location);
+  return openStore(location, env);
 }

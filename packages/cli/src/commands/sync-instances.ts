@@ -7,7 +7,7 @@ import { type ExitCode, exitCodeForError, exitCodeForErrorCode, exitCodes } from
 import { describeError, internalErrorCode } from '../output/report-error.ts';
 import { createLogProgress, createTerminalProgress, type ProgressListener } from '../output/sync-progress.ts';
 import type { InstanceOutcome } from '../output/sync-summary.ts';
-import { openStoreForSync } from './open-store.ts';
+import { openStore } from './open-store.ts';
 
 export function exitCodeForSummary(summary: SyncRunSummary): ExitCode {
   switch (summary.outcome) {
@@ -60,7 +60,7 @@ export async function syncInstances(
   connectors: readonly ResolvedConnector[],
   options: { database: string; full: boolean; force: boolean },
 ): Promise<InstanceOutcome[]> {
-  const store = await openStoreForSync(options.database, context.env);
+  const store = await openStore(options.database, context.env);
   const outcomes: InstanceOutcome[] = [];
   try {
     for (const connector of connectors) {

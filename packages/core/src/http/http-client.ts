@@ -1,10 +1,11 @@
 import { performance } from 'node:perf_hooks';
-import { type Dispatcher, Pool } from 'undici';
+import type { Dispatcher } from 'undici';
 import { AuthError, BadResponseError, isPostureSyncError, TransientError } from '../errors/index.ts';
 import { backoffDelay, resolveRetryPolicy } from './backoff.ts';
 import { bodyLimitErrors } from './body-limit-errors.ts';
 import { type CallContext, createClientErrors, describeFailure, errorMessage } from './client-errors.ts';
 import type { Release } from './concurrency-limiter.ts';
+import { createTransport } from './create-transport.ts';
 import { formatDuration } from './format-duration.ts';
 import {
   defaultHttpTimeouts,
@@ -49,19 +50,13 @@ export function createHttpClient(options: HttpClientOptions): ManagedHttpClient 
   const budget = new ThrottleBudget(options.maxThrottleWaitMs ?? defaultMaxThrottleWaitMs);
   const registeredSecrets = new Set<string>();
 
-  // The client owns (and closes) its pool; a given dispatcher (a proxy agent, undici's MockAgent)
-  // belongs to the caller, who closes it.
-  const ownsTransport = options.dispatcher === undefined;
-  const transport: Dispatcher =
-    options.dispatcher ??
-    new Pool(base.origin, {
-      // One spare connection so calls exempt from the limiters (the login) never queue behind them.
-      connections: maxConcurrency + 1,
-      keepAliveTimeout: 10_000,
-      headersTimeout: timeouts.headersMs,
-      bodyTimeout: timeouts.bodyMs,
-      connect: { timeout: timeouts.connectMs, rejectUnauthorized: options.rejectUnauthorized ?? true },
-    });
+  const { transport, ownsTransport } = createTransport({
+    origin: base.origin,
+    dispatcher: options.dispatcher,
+    maxConcurrency,
+    timeouts,
+    rejectUnauthorized: options.rejectUnauthorized ?? true,
+  });
   const dispatcher = transport.compose(notifySentInterceptor);
 
   const {

@@ -129,3 +129,19 @@ export async function planRun(
     supersede: false,
   };
 }
+
+/**
+ * What a clean generation closes: its own complete scopes, and the complete scopes of earlier
+ * partial generations, each against the generation that completed it (so a finding seen since
+ * then stays open).
+ */
+export function scopesToClose(
+  plan: Plan,
+  pendingScopes: readonly CompletedScope[],
+  generation: number,
+): Array<{ generation: number; scopes: readonly CompletedScope[] }> {
+  return [
+    { generation, scopes: pendingScopes },
+    ...plan.deferredScopes.map((deferred) => ({ generation: deferred.generation, scopes: [deferred.scope] })),
+  ];
+}

@@ -1,10 +1,4 @@
-import type {
-  Connector,
-  ConnectorContext,
-  ConnectorDefinition,
-  Logger,
-  SecretRedactor,
-} from '@posturesync/core';
+import type { Connector, ConnectorDefinition, Logger, SecretRedactor } from '@posturesync/core';
 import {
   CancelledError,
   createMetrics,
@@ -15,9 +9,19 @@ import {
 } from '@posturesync/core';
 import type { Store } from '../store/store.ts';
 import type { RecordCounts, RunProgress, SyncState } from '../store/types.ts';
+import { isCancellation } from './cancellation.ts';
 import { configFingerprint, registerConfigSecrets } from './config-fingerprint.ts';
+import { connectorContext } from './connector-context.ts';
 import { ProgressTracker } from './progress-tracker.ts';
-import { deferScopes, mergeScopes, type Plan, planRun, syncMode, taintFrom } from './run-plan.ts';
+import {
+  deferScopes,
+  mergeScopes,
+  type Plan,
+  planRun,
+  scopesToClose,
+  syncMode,
+  taintFrom,
+} from './run-plan.ts';
 import type { SyncEvent, SyncEventHandler, SyncRunSummary } from './sync-events.ts';
 import { validateBatch } from './validate-batch.ts';
 
@@ -48,12 +52,6 @@ export interface RunSyncOptions<TConfig = unknown> {
 export const maxStoredWarnings = 100;
 
 const unexpectedErrorCode = errorCodes.unexpected;
-
-function isCancellation(error: unknown, signal: AbortSignal): boolean {
-  if (error instanceof CancelledError) return true;
-  if (!signal.aborted) return false;
-  return error === signal.reason || (error instanceof Error && error.name === 'AbortError');
-}
 
 /**
  * Runs one sync of one connector instance into the store. Records and the checkpoint that
@@ -230,26 +228,7 @@ async function execute<TConfig>(input: ExecuteInput<TConfig>): Promise<SyncRunSu
     errorMessage,
   });
 
-  const rateWindows = store.readonly ? undefined : store.rateWindows();
-  const context: ConnectorContext = {
-    logger,
-    redactor,
-    metrics,
-    signal,
-    now: input.now,
-    // The window outlives the process: the next run or `check` starts from the real one.
-    ...(rateWindows === undefined ? {} : { rateWindows }),
-    onThrottleWait: (wait) =>
-      emit({
-        type: 'throttled',
-        service: wait.service,
-        label: wait.label,
-        waitMs: wait.waitMs,
-        until: wait.until.toISOString(),
-        throttledWaits: metrics.throttledWaits,
-        throttledWaitMs: metrics.throttledWaitMs,
-      }),
-  };
+  const context = connectorContext({ store, logger, redactor, metrics, signal, now: input.now, emit });
   let connector: Connector | undefined;
   try {
     connector = definition.create(config, context);
@@ -359,16 +338,7 @@ async function execute<TConfig>(input: ExecuteInput<TConfig>): Promise<SyncRunSu
       connectorId: definition.id,
       runId,
       now: at,
-      closeScopes:
-        outcome === 'succeeded'
-          ? [
-              { generation, scopes: pendingScopes },
-              ...plan.deferredScopes.map((deferred) => ({
-                generation: deferred.generation,
-                scopes: [deferred.scope],
-              })),
-            ]
-          : [],
+      closeScopes: outcome === 'succeeded' ? scopesToClose(plan, pendingScopes, generation) : [],
       state: {
         generation,
         inProgress: false,

@@ -1,9 +1,20 @@
-import { createMetrics, errorCodes, isPostureSyncError, type Violation } from '@posturesync/core';
-import { makeDefinition, makeHost, makePolicy, makeViolation } from '@posturesync/core/testing';
+import { errorCodes, isPostureSyncError } from '@posturesync/core';
+import { makeHost } from '@posturesync/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { exportableTables, exportableViews } from '../store/exportable-relations.ts';
 import type { Awaitable, Store } from '../store/store.ts';
-import type { CommitBatchInput, RecordCounts, RecordSet, RunProgress, SyncState } from '../store/types.ts';
+import type { CommitBatchInput, RecordSet } from '../store/types.ts';
+import {
+  connectorId,
+  countsOf,
+  estate,
+  instance,
+  newRun,
+  progressOf,
+  readAll,
+  stateOf,
+  zeroCounts,
+} from './store-contract-fixtures.ts';
 
 export interface StoreContractOptions {
   /** Shown in the suite's title, e.g. `sqlite` or `postgres`. */
@@ -18,73 +29,6 @@ export interface StoreContractOptions {
    * lock tests. Without it, the lock tests use `store` itself.
    */
   openSecondConnection?: (store: Store) => Awaitable<Store>;
-}
-
-const instance = 'contract';
-const connectorId = 'contract-connector';
-const zeroCounts: RecordCounts = { hosts: 0, policies: 0, definitions: 0, violations: 0 };
-
-function progressOf(counts: RecordCounts, batches = 1): RunProgress {
-  return {
-    counts,
-    batches,
-    quarantined: 0,
-    closed: 0,
-    metrics: createMetrics(),
-    warningCount: 0,
-    warnings: [],
-  };
-}
-
-function stateOf(runId: number, generation: number, inProgress: boolean, checkpoint: unknown): SyncState {
-  return {
-    generation,
-    inProgress,
-    runId,
-    connector: checkpoint as SyncState['connector'],
-    pendingScopes: [],
-    warningCount: 0,
-    tainted: { all: false, policies: [] },
-    deferredScopes: [],
-  };
-}
-
-function countsOf(records: RecordSet): RecordCounts {
-  return {
-    hosts: records.hosts?.length ?? 0,
-    policies: records.policies?.length ?? 0,
-    definitions: records.definitions?.length ?? 0,
-    violations: records.violations?.length ?? 0,
-  };
-}
-
-/** A small estate: two hosts, one policy, two controls, so four findings. */
-function estate(statuses: Record<string, Violation['status']> = {}): RecordSet & { violations: Violation[] } {
-  const violations: Violation[] = [];
-  for (const host of ['h1', 'h2']) {
-    for (const control of ['c1', 'c2']) {
-      violations.push(makeViolation(host, 'p1', control, statuses[`${host}:${control}`] ?? 'passed'));
-    }
-  }
-  return {
-    hosts: [makeHost('h1'), makeHost('h2')],
-    policies: [makePolicy('p1')],
-    definitions: [makeDefinition('p1', 'c1'), makeDefinition('p1', 'c2', { severity: 'high' })],
-    violations,
-  };
-}
-
-async function readAll(store: Store, name: Parameters<Store['readRelation']>[0]) {
-  const relation = await store.readRelation(name);
-  const rows: Array<Record<string, unknown>> = [];
-  for await (const row of relation.rows) {
-    const record: Record<string, unknown> = {};
-    relation.columns.forEach((column, index) => {
-      record[column] = row[index];
-    });
-    rows.push(record);
-  }
-  return { columns: relation.columns, rows };
 }
 
 /**
@@ -110,15 +54,7 @@ export function describeStoreContract(options: StoreContractOptions): void {
     finish: 'succeeded' | 'partial' = 'succeeded',
     at = '2026-01-01T00:00:00.000Z',
   ) {
-    const run = await store.createRun({
-      instance,
-      connectorId,
-      configFingerprint: 'f1',
-      generation: null,
-      resumedFromRunId: null,
-      full: false,
-      startedAt: at,
-    });
+    const run = await newRun(store, at);
     const counts = countsOf(records);
     const written = await store.commitBatch({
       scope: { instance, runId: run.id, generation: run.generation, connectorId, now: at },
@@ -176,15 +112,7 @@ export function describeStoreContract(options: StoreContractOptions): void {
 
     it('commitBatch stores records, quarantine, state and progress together', async () => {
       const store = await open();
-      const run = await store.createRun({
-        instance,
-        connectorId,
-        configFingerprint: 'f1',
-        generation: null,
-        resumedFromRunId: null,
-        full: false,
-        startedAt: '2026-01-01T00:00:00.000Z',
-      });
+      const run = await newRun(store, '2026-01-01T00:00:00.000Z');
       const records = estate({ 'h1:c1': 'failed' });
       const input: CommitBatchInput = {
         scope: { instance, runId: run.id, generation: run.generation, connectorId },
@@ -356,15 +284,7 @@ export function describeStoreContract(options: StoreContractOptions): void {
 
     it("marks a dead process's running runs failed", async () => {
       const store = await open();
-      const run = await store.createRun({
-        instance,
-        connectorId,
-        configFingerprint: 'f1',
-        generation: null,
-        resumedFromRunId: null,
-        full: false,
-        startedAt: '2026-01-01T00:00:00.000Z',
-      });
+      const run = await newRun(store, '2026-01-01T00:00:00.000Z');
       const lock = await store.acquireLock({ instance });
       expect(await store.failAbandonedRuns(instance, '2026-01-01T01:00:00.000Z')).toEqual([run.id]);
       await store.releaseLock(lock);
@@ -376,15 +296,7 @@ export function describeStoreContract(options: StoreContractOptions): void {
     it('finishRun records a failure with its code and message', async () => {
       const store = await open();
       const { run } = await syncOnce(store, estate());
-      const next = await store.createRun({
-        instance,
-        connectorId,
-        configFingerprint: 'f1',
-        generation: null,
-        resumedFromRunId: null,
-        full: false,
-        startedAt: '2026-01-02T00:00:00.000Z',
-      });
+      const next = await newRun(store, '2026-01-02T00:00:00.000Z');
       await store.finishRun(next.id, {
         ...progressOf(zeroCounts, 0),
         outcome: 'failed',

@@ -7,49 +7,116 @@ import { computeReportStatistics, percent } from './report-statistics.ts';
 
 type ColumnGroup = 'always' | 'criticality' | 'evidence' | 'exceptions';
 
+interface LegacyRowContext {
+  result: SimResult;
+  malformed: boolean;
+}
+
 /**
  * The legacy layout (`reportLayout: 'legacy'`): the simulator's first guess from wire spec B.5,
  * before real files were studied. Kept so tests written against it keep running; real Qualys
  * reports look like `policy-report-csv-real.ts`.
  *
- * The 34 RESULTS columns of wire spec B.5, in order. Header texts are the simulator's choice (unconfirmed).
+ * The 34 RESULTS columns of wire spec B.5, in order, each with its cell: one table, so a header
+ * and its value cannot drift apart. Header texts are the simulator's choice (unconfirmed).
  */
-export const legacyPolicyReportCsvResultColumns: ReadonlyArray<{ header: string; group: ColumnGroup }> = [
-  { header: 'IP', group: 'always' },
-  { header: 'DNS Hostname', group: 'always' },
-  { header: 'NetBIOS Hostname', group: 'always' },
-  { header: 'Tracking Method', group: 'always' },
-  { header: 'Operating System', group: 'always' },
-  { header: 'Network', group: 'always' },
-  { header: 'Last Scan Date', group: 'always' },
-  { header: 'Evaluation Date', group: 'always' },
-  { header: 'Control ID', group: 'always' },
-  { header: 'Control References', group: 'always' },
-  { header: 'Technology', group: 'always' },
-  { header: 'Control', group: 'always' },
-  { header: 'Criticality Label', group: 'criticality' },
-  { header: 'Criticality Value', group: 'criticality' },
-  { header: 'Instance', group: 'always' },
-  { header: 'Rationale', group: 'always' },
-  { header: 'Status', group: 'always' },
-  { header: 'Remediation', group: 'always' },
-  { header: 'Deprecated', group: 'always' },
-  { header: 'Evidence', group: 'evidence' },
-  { header: 'Exception Assignee', group: 'exceptions' },
-  { header: 'Exception Status', group: 'exceptions' },
-  { header: 'Exception End Date', group: 'exceptions' },
-  { header: 'Exception Creator', group: 'exceptions' },
-  { header: 'Exception Created Date', group: 'exceptions' },
-  { header: 'Exception Modifier', group: 'exceptions' },
-  { header: 'Exception Modified Date', group: 'exceptions' },
-  { header: 'Cause of Failure', group: 'evidence' },
-  { header: 'Qualys Host ID', group: 'always' },
-  { header: 'Previous Status', group: 'always' },
-  { header: 'First Fail Date', group: 'always' },
-  { header: 'Last Fail Date', group: 'always' },
-  { header: 'First Pass Date', group: 'always' },
-  { header: 'Last Pass Date', group: 'always' },
+const legacyResultColumns: ReadonlyArray<{
+  header: string;
+  group: ColumnGroup;
+  value: (context: LegacyRowContext) => string;
+}> = [
+  { header: 'IP', group: 'always', value: ({ result }) => result.host.ip },
+  { header: 'DNS Hostname', group: 'always', value: ({ result }) => result.host.dns },
+  { header: 'NetBIOS Hostname', group: 'always', value: ({ result }) => result.host.netBios ?? '' },
+  { header: 'Tracking Method', group: 'always', value: ({ result }) => result.host.trackingMethod },
+  { header: 'Operating System', group: 'always', value: ({ result }) => result.host.os },
+  { header: 'Network', group: 'always', value: ({ result }) => result.host.networkName },
+  {
+    header: 'Last Scan Date',
+    group: 'always',
+    value: ({ result }) => csvDate(result.host.complianceLastScanDate),
+  },
+  {
+    header: 'Evaluation Date',
+    group: 'always',
+    value: ({ result, malformed }) =>
+      malformed ? '13/45/2024 at 99:99:99 (GMT+0000)' : csvDate(result.lastEvaluatedDate),
+  },
+  {
+    header: 'Control ID',
+    group: 'always',
+    value: ({ result, malformed }) => (malformed ? 'abc' : String(result.control.cid)),
+  },
+  { header: 'Control References', group: 'always', value: ({ result }) => result.control.reference },
+  { header: 'Technology', group: 'always', value: ({ result }) => result.technology.name },
+  { header: 'Control', group: 'always', value: ({ result }) => result.control.statement },
+  {
+    header: 'Criticality Label',
+    group: 'criticality',
+    value: ({ result }) => result.control.criticality.label,
+  },
+  {
+    header: 'Criticality Value',
+    group: 'criticality',
+    value: ({ result }) => String(result.control.criticality.value),
+  },
+  { header: 'Instance', group: 'always', value: ({ result }) => result.instance },
+  { header: 'Rationale', group: 'always', value: ({ result }) => result.control.rationale },
+  { header: 'Status', group: 'always', value: ({ result }) => result.status },
+  { header: 'Remediation', group: 'always', value: ({ result }) => result.control.remediation },
+  { header: 'Deprecated', group: 'always', value: ({ result }) => (result.control.deprecated ? '1' : '0') },
+  { header: 'Evidence', group: 'evidence', value: ({ result }) => formatEvidenceText(result.evidence) },
+  {
+    header: 'Exception Assignee',
+    group: 'exceptions',
+    value: ({ result }) => result.exception?.assignee ?? '',
+  },
+  { header: 'Exception Status', group: 'exceptions', value: ({ result }) => result.exception?.status ?? '' },
+  {
+    header: 'Exception End Date',
+    group: 'exceptions',
+    value: ({ result }) => csvDate(result.exception?.endDate ?? ''),
+  },
+  {
+    header: 'Exception Creator',
+    group: 'exceptions',
+    value: ({ result }) => result.exception?.creator ?? '',
+  },
+  {
+    header: 'Exception Created Date',
+    group: 'exceptions',
+    value: ({ result }) => csvDate(result.exception?.createdDate ?? ''),
+  },
+  {
+    header: 'Exception Modifier',
+    group: 'exceptions',
+    value: ({ result }) => result.exception?.modifier ?? '',
+  },
+  {
+    header: 'Exception Modified Date',
+    group: 'exceptions',
+    value: ({ result }) => csvDate(result.exception?.modifiedDate ?? ''),
+  },
+  {
+    header: 'Cause of Failure',
+    group: 'evidence',
+    value: ({ result }) => formatCauseOfFailureText(result.causeOfFailure),
+  },
+  { header: 'Qualys Host ID', group: 'always', value: ({ result }) => result.host.qgHostid },
+  { header: 'Previous Status', group: 'always', value: ({ result }) => result.previousStatus },
+  { header: 'First Fail Date', group: 'always', value: ({ result }) => csvDate(result.firstFailDate) },
+  { header: 'Last Fail Date', group: 'always', value: ({ result }) => csvDate(result.lastFailDate) },
+  { header: 'First Pass Date', group: 'always', value: ({ result }) => csvDate(result.firstPassDate) },
+  { header: 'Last Pass Date', group: 'always', value: ({ result }) => csvDate(result.lastPassDate) },
 ];
+
+/** The RESULTS columns in order, with the template switch each depends on. */
+export const legacyPolicyReportCsvResultColumns: ReadonlyArray<{ header: string; group: ColumnGroup }> =
+  legacyResultColumns.map(({ header, group }) => ({ header, group }));
+
+function keepsLegacyColumn(group: ColumnGroup, include: SimReport['include']): boolean {
+  return group === 'always' || include[group];
+}
 
 export const legacyPolicyReportCsvSections = {
   summary: 'SUMMARY',
@@ -107,52 +174,16 @@ export function legacyCsvRow(cells: ReadonlyArray<string | number>): string {
   return `${cells.map((cell) => `"${String(cell).replaceAll('"', '""')}"`).join(',')}\r\n`;
 }
 
+/** The RESULTS cells of one result, in the columns the template keeps. */
 export function legacyResultCsvCells(
   result: SimResult,
   include: SimReport['include'],
   malformed = false,
 ): string[] {
-  const { host, control, exception } = result;
-  const all: string[] = [
-    host.ip,
-    host.dns,
-    host.netBios ?? '',
-    host.trackingMethod,
-    host.os,
-    host.networkName,
-    csvDate(host.complianceLastScanDate),
-    malformed ? '13/45/2024 at 99:99:99 (GMT+0000)' : csvDate(result.lastEvaluatedDate),
-    malformed ? 'abc' : String(control.cid),
-    control.reference,
-    result.technology.name,
-    control.statement,
-    control.criticality.label,
-    String(control.criticality.value),
-    result.instance,
-    control.rationale,
-    result.status,
-    control.remediation,
-    control.deprecated ? '1' : '0',
-    formatEvidenceText(result.evidence),
-    exception?.assignee ?? '',
-    exception?.status ?? '',
-    csvDate(exception?.endDate ?? ''),
-    exception?.creator ?? '',
-    csvDate(exception?.createdDate ?? ''),
-    exception?.modifier ?? '',
-    csvDate(exception?.modifiedDate ?? ''),
-    formatCauseOfFailureText(result.causeOfFailure),
-    host.qgHostid,
-    result.previousStatus,
-    csvDate(result.firstFailDate),
-    csvDate(result.lastFailDate),
-    csvDate(result.firstPassDate),
-    csvDate(result.lastPassDate),
-  ];
-  return all.filter((_, index) => {
-    const group = legacyPolicyReportCsvResultColumns[index]?.group ?? 'always';
-    return group === 'always' || include[group];
-  });
+  const context: LegacyRowContext = { result, malformed };
+  return legacyResultColumns
+    .filter((column) => keepsLegacyColumn(column.group, include))
+    .map((column) => column.value(context));
 }
 
 /**
@@ -261,8 +292,8 @@ export async function* generateLegacyPolicyReportCsv(
   buffer += '\r\n';
   buffer += legacyCsvRow([legacyPolicyReportCsvSections.results]);
   buffer += legacyCsvRow(
-    legacyPolicyReportCsvResultColumns
-      .filter((column) => column.group === 'always' || report.include[column.group])
+    legacyResultColumns
+      .filter((column) => keepsLegacyColumn(column.group, report.include))
       .map((column) => column.header),
   );
   let first = true;
