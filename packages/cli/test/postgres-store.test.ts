@@ -17,7 +17,14 @@ import { invoke, tempDirectory } from './support/run-cli.ts';
 
 const instance = 'pcrs-sim';
 
-function connectorBlock(url: string): string[] {
+function connectorBlock(url: string, withReport = false): string[] {
+  const report = [
+    '  - name: report-sim',
+    '    type: qualys-pc-report',
+    `    apiUrl: ${url}`,
+    `    username: ${defaultCredentials.username}`,
+    '    titlePrefix: PC-Weekly',
+  ];
   return [
     'connectors:',
     `  - name: ${instance}`,
@@ -27,6 +34,7 @@ function connectorBlock(url: string): string[] {
     '    rateLimit: false',
     // One call at a time: the same arrival order in both stores, so even change ids line up.
     '    parallelRequests: 1',
+    ...(withReport ? report : []),
     '',
   ];
 }
@@ -69,7 +77,7 @@ describe('issue 17: the CLI on PostgreSQL', () => {
     const postgres = tempDirectory();
     writeFileSync(
       join(postgres, 'posturesync.config.yaml'),
-      [`database: ${postgresUrl}`, ...connectorBlock(simulator.url)].join('\n'),
+      [`database: ${postgresUrl}`, ...connectorBlock(simulator.url, true)].join('\n'),
       {
         mode: 0o600,
       },
@@ -77,7 +85,7 @@ describe('issue 17: the CLI on PostgreSQL', () => {
     const sqlite = tempDirectory();
     writeFileSync(
       join(sqlite, 'posturesync.config.yaml'),
-      ['database: ./reference.db', ...connectorBlock(simulator.url)].join('\n'),
+      ['database: ./reference.db', ...connectorBlock(simulator.url, true)].join('\n'),
       {
         mode: 0o600,
       },
@@ -88,10 +96,12 @@ describe('issue 17: the CLI on PostgreSQL', () => {
       for (const cwd of [sqlite, postgres]) {
         const synced = await invoke(['--json', 'sync'], { cwd, env });
         expect(synced.code, synced.stderr).toBe(0);
-        expect(JSON.parse(synced.stdout).runs[0].summary).toMatchObject({
-          outcome: 'succeeded',
-          runId: round,
-        });
+        // Both connectors: PCRS posture streaming and the classic Policy Report.
+        const runs = JSON.parse(synced.stdout).runs as Array<{ summary: { outcome: string; runId: number } }>;
+        expect(runs.map((run) => [run.summary.outcome, run.summary.runId])).toEqual([
+          ['succeeded', 2 * round - 1],
+          ['succeeded', 2 * round],
+        ]);
       }
     }
 
@@ -132,7 +142,10 @@ describe('issue 17: the CLI on PostgreSQL', () => {
       openFailedResults: number;
     };
     const reference = JSON.parse(await read(sqlite, ['--json', 'status'])) as typeof status;
-    expect(status.hosts).toBe(8);
+    expect(status.hosts).toBe(reference.hosts);
+    expect(status.hosts).toBeGreaterThanOrEqual(8);
+    // `check` reads and keeps the rate windows in the PostgreSQL store too.
+    expect((await invoke(['check'], { cwd: postgres, env })).code).toBe(0);
     expect(status.openFailedResults).toBe(reference.openFailedResults);
     expect(status.openFailedResults).toBeGreaterThan(0);
     expect(await read(postgres, ['status'])).toContain('pcrs-sim');
@@ -146,10 +159,10 @@ describe('issue 17: the CLI on PostgreSQL', () => {
     );
 
     const changes = JSON.parse(
-      await read(postgres, ['--json', 'changes', '--since', '2', '--limit', '100000']),
+      await read(postgres, ['--json', 'changes', '--since', '3', '--limit', '100000']),
     ) as { changes: unknown[] };
     const referenceChanges = JSON.parse(
-      await read(sqlite, ['--json', 'changes', '--since', '2', '--limit', '100000']),
+      await read(sqlite, ['--json', 'changes', '--since', '3', '--limit', '100000']),
     ) as typeof changes;
     const withoutSeen = (list: unknown[]) => list.map((change) => ({ ...(change as object), seenAt: null }));
     expect(changes.changes.length).toBeGreaterThan(0);
