@@ -1,4 +1,4 @@
-import type { RateWindowStore } from '@posturesync/core';
+import { type RateWindowStore, StoreError } from '@posturesync/core';
 import {
   type CommitBatchInput,
   type CreateRunInput,
@@ -67,7 +67,7 @@ export class PostgresStore extends PostgresReadModels implements Store {
   readonly #read: OnClient;
   readonly #transaction: OnClient;
   readonly #clientConfig: pg.ClientConfig;
-  readonly #locks = new Map<string, { client: pg.Client; lock: SyncLock }>();
+  readonly #locks = new Map<string, { client: pg.Client; lock: SyncLock; backendPid: number }>();
   #rateWindows: PostgresRateWindowStore | undefined;
   #closed = false;
 
@@ -159,6 +159,7 @@ export class PostgresStore extends PostgresReadModels implements Store {
   async commitBatch(input: CommitBatchInput): Promise<RecordCounts> {
     const now = input.scope.now ?? new Date().toISOString();
     return await this.#transaction(async (client) => {
+      await this.#stillLocked(client, input.scope.instance);
       const counts = await writeRecords(
         client,
         { instance: input.scope.instance, runId: input.scope.runId, generation: input.scope.generation, now },
@@ -224,6 +225,7 @@ export class PostgresStore extends PostgresReadModels implements Store {
 
   async finishGeneration(input: FinishGenerationInput): Promise<number> {
     return await this.#transaction(async (client) => {
+      await this.#stillLocked(client, input.instance);
       let closed = 0;
       for (const entry of input.closeScopes) {
         closed += await closeUnseen(
@@ -280,12 +282,36 @@ export class PostgresStore extends PostgresReadModels implements Store {
     }
     try {
       const lock = await takeAdvisoryLock(client, this.schema, this.location, options);
-      this.#locks.set(lock.token, { client, lock });
+      const backend = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
+      this.#locks.set(lock.token, { client, lock, backendPid: backend.rows[0]?.pid ?? 0 });
       return lock;
     } catch (error) {
       await client.end().catch(() => undefined);
       throw storeFailure(error, this.location, 'lock') ?? error;
     }
+  }
+
+  /**
+   * The lock lives as long as its connection: if that connection ended (a network cut, the
+   * server restarted, an administrator terminated it), another worker may already hold the
+   * instance. A write of an instance this store locked first checks, inside its own transaction,
+   * that the lock's session still holds it, and refuses otherwise, so two workers never write one
+   * instance at once. Writes of an instance this store never locked (tools, tests) are not checked.
+   */
+  async #stillLocked(client: pg.ClientBase, instance: string): Promise<void> {
+    const held = [...this.#locks.values()].find((entry) => entry.lock.instance === instance);
+    if (!held) return;
+    const { rows } = await client.query<{ held: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND pid = $1 AND granted) AS held`,
+      [held.backendPid],
+    );
+    if (rows[0]?.held) return;
+    throw new StoreError(
+      `Lost the sync lock of instance "${instance}" on ${this.location}: the connection holding it ended ` +
+        '(network cut, server restart or terminated session), so another worker may be syncing it now. ' +
+        'Nothing of this batch was written; run the sync again (it resumes from the last checkpoint).',
+      { details: { location: this.location, instance } },
+    );
   }
 
   async releaseLock(lock: SyncLock): Promise<boolean> {

@@ -112,6 +112,56 @@ describe('PostgresStore on a real server', () => {
     await worker.close();
   });
 
+  it('refuses to write an instance whose lock connection ended (another worker may hold it now)', async () => {
+    const store = await open('lost_lock');
+    const lock = await store.acquireLock({ instance: 'eu' });
+    const run = await store.createRun({
+      instance: 'eu',
+      connectorId: 'c',
+      configFingerprint: 'f',
+      generation: null,
+      resumedFromRunId: null,
+      full: false,
+      startedAt: '2024-05-01T00:00:00.000Z',
+    });
+    const admin = new pg.Client(server.clientConfig());
+    await admin.connect();
+    await admin.query(
+      "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'posturesync lock eu'",
+    );
+    await admin.end();
+    const metrics = {
+      requests: 0,
+      retries: 0,
+      rateLimitWaits: 0,
+      rateLimitWaitMs: 0,
+      throttledWaits: 0,
+      throttledWaitMs: 0,
+      bytesReceived: 0,
+    };
+    const failure = await store
+      .commitBatch({
+        scope: { instance: 'eu', runId: run.id, generation: run.generation, connectorId: 'c' },
+        records: {},
+        quarantine: [],
+        progress: {
+          counts: { hosts: 0, policies: 0, definitions: 0, violations: 0 },
+          batches: 1,
+          quarantined: 0,
+          closed: 0,
+          metrics,
+          warningCount: 0,
+          warnings: [],
+        },
+      })
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(StoreError);
+    expect((failure as Error).message).toContain('Lost the sync lock of instance "eu"');
+    expect((await store.getRun(run.id))?.batches).toBe(0);
+    await store.releaseLock(lock);
+    await store.close();
+  });
+
   it('keeps rate windows between processes without a round trip per call', async () => {
     const writer = await open('windows');
     const windows = writer.rateWindows();
