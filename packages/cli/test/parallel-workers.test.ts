@@ -137,13 +137,15 @@ describe('issue 17: parallel workers on one PostgreSQL', () => {
         mode: 0o600,
       },
     );
-    const workers = instances.map((name) =>
-      worker(
-        ['--json', 'sync', '--connector', name, '--config', join(postgres, 'posturesync.config.yaml')],
-        env,
-      ),
-    );
-    const exits = await Promise.all(workers.map((running) => running.exited));
+    // The first worker waits 6 s in its first postureInfo call, so the second surely starts (and
+    // writes) while the first is still syncing, however slowly the machine starts processes.
+    simulators[0]?.state.setFaults([{ endpoint: 'postureInfo', kind: 'slow', delayMs: 6_000 }]);
+    const file = join(postgres, 'posturesync.config.yaml');
+    const first = worker(['--json', 'sync', '--connector', instances[0], '--config', file], env);
+    expect(await first.started).toBe(true);
+    const second = worker(['--json', 'sync', '--connector', instances[1], '--config', file], env);
+    const exits = await Promise.all([first.exited, second.exited]);
+    simulators[0]?.state.setFaults([]);
     for (const exit of exits) expect(exit.code, exit.stderr).toBe(0);
 
     const sqlite = tempDirectory();
