@@ -26,6 +26,7 @@ export const usage = `Usage: pnpm bench [options]
   --list                    print the scenarios of the profile and exit
   --strict                  exit 1 when a target is missed
   --pcrs-records <list>     PCRS sizes, e.g. 100k,1M,5M
+  --postgres-records <list> PCRS sizes synced into PostgreSQL next to SQLite, e.g. 100k (0 skips)
   --report-mb <list>        Policy Report sizes in MB, e.g. 100,1000
   --report-formats <list>   xml,csv
   --rate-limit <n/s>        rate limit on both sides, default 25/6 (Qualys' 25/60 s, window / 10)
@@ -69,6 +70,10 @@ export function parseBenchArguments(argv: readonly string[]): BenchArguments {
   const scales: ScaleOptions = { ...(full ? fullScales : quickScales) };
   if (values['pcrs-records'] !== undefined)
     scales.pcrsRecords = list(values['pcrs-records'], '--pcrs-records');
+  if (values['postgres-records'] !== undefined) {
+    scales.postgresRecords =
+      values['postgres-records'] === '0' ? [] : list(values['postgres-records'], '--postgres-records');
+  }
   if (values['report-mb'] !== undefined) scales.reportMegabytes = list(values['report-mb'], '--report-mb');
   if (values['report-formats'] !== undefined) {
     const formats = values['report-formats'].split(',').map((format) => format.trim().toLowerCase());
@@ -125,6 +130,7 @@ function parseOptions(argv: readonly string[]) {
       list: { type: 'boolean' },
       strict: { type: 'boolean' },
       'pcrs-records': { type: 'string' },
+      'postgres-records': { type: 'string' },
       'report-mb': { type: 'string' },
       'report-formats': { type: 'string' },
       'rate-limit': { type: 'string' },

@@ -2,6 +2,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { defaultCredentials } from '@posturesync/qualys-simulator';
+import { startPostgresServer } from '@posturesync/store-postgres/test-support';
 import { runChild } from './child-process.ts';
 import { describeCommit } from './commit-info.ts';
 import {
@@ -23,7 +24,13 @@ import type {
   ScenarioResult,
   SyncMeasurement,
 } from './result-types.ts';
-import type { PcrsScenario, RateLimitScenario, ReportScenario, Scenario } from './scenarios.ts';
+import type {
+  PcrsScenario,
+  PostgresScenario,
+  RateLimitScenario,
+  ReportScenario,
+  Scenario,
+} from './scenarios.ts';
 import { pcrsShape, rateLimitShape, reportShape } from './scenarios.ts';
 import { type SimulatorHandle, startSimulatorProcess } from './simulator-handle.ts';
 import { serverCounts, toMeasurement } from './sync-measurement.ts';
@@ -263,6 +270,71 @@ class Harness {
     );
   }
 
+  /**
+   * Issue 17: the same PCRS estate from the same live simulator, synced into a SQLite file and
+   * then into PostgreSQL (a local server the bench starts, fsync on), each by the real engine in
+   * its own process: findings per second and the sync process's peak RSS, side by side.
+   */
+  async #pcrsPostgres(scenario: PostgresScenario): Promise<ScenarioResult> {
+    const sized = estateForPostureRecords(scenario.records, pcrsShape);
+    this.#log(
+      `${scenario.name}: ${sized.estate.hosts} hosts x ${sized.estate.policies} policies, ~${sized.expected} posture records, into SQLite and into PostgreSQL`,
+    );
+    const space = await workspace(scenario.name);
+    const simulator = await startSimulatorProcess({
+      estate: sized.estate,
+      pcrsRateLimit: false,
+      reports: [],
+      directory: space.file('recordings'),
+    });
+    const server = await startPostgresServer({ durable: true, database: 'posturesync_bench' });
+    try {
+      const config = pcrsConfig(simulator.url, { rateLimit: false });
+      const sqlite = await this.#sync(
+        `${scenario.name} sqlite`,
+        simulator,
+        { connector: 'qualys-pcrs', config, databasePath: space.file('sqlite.db') },
+        'simulator',
+      );
+      const postgres = await this.#sync(
+        `${scenario.name} postgres`,
+        simulator,
+        {
+          connector: 'qualys-pcrs',
+          config,
+          databasePath: space.file('postgres-has-no-file.db'),
+          postgres: { url: server.url, env: { ...server.env } },
+        },
+        'simulator',
+      );
+      const throughputRatio = postgres.recordsPerSecond / sqlite.recordsPerSecond;
+      const peakRssRatio = postgres.peakRssBytes / sqlite.peakRssBytes;
+      this.#log(
+        `  ${scenario.name}: PostgreSQL ${Math.round(postgres.recordsPerSecond)}/s vs SQLite ${Math.round(sqlite.recordsPerSecond)}/s (${throughputRatio.toFixed(2)}x), peak RSS ${peakRssRatio.toFixed(2)}x`,
+      );
+      return {
+        name: scenario.name,
+        kind: scenario.kind,
+        description: `PCRS full sync into PostgreSQL next to the same sync into SQLite, ${sized.estate.hosts} hosts`,
+        estate: sized.estate,
+        records: postgres.storedViolations,
+        bulkBytes: postgres.bytesReceived,
+        live: postgres,
+        postgres: {
+          sqlite,
+          throughputRatio,
+          peakRssRatio,
+          server:
+            'PostgreSQL on this machine (initdb defaults, fsync on, shared_buffers 32 MB), over loopback TCP',
+        },
+      };
+    } finally {
+      await simulator.close();
+      server.stop();
+      if (!this.#options.keep) await rm(space.directory, { recursive: true, force: true });
+    }
+  }
+
   async #report(scenario: ReportScenario): Promise<ScenarioResult> {
     const format = scenario.kind === 'report-xml' ? 'xml' : 'csv';
     const sized = await estateForReportBytes(scenario.megabytes * 1e6, format, reportShape);
@@ -369,9 +441,11 @@ class Harness {
       const result =
         scenario.kind === 'pcrs'
           ? await this.#pcrs(scenario)
-          : scenario.kind === 'pcrs-rate-limit'
-            ? await this.#rateLimit(scenario)
-            : await this.#report(scenario);
+          : scenario.kind === 'pcrs-postgres'
+            ? await this.#pcrsPostgres(scenario)
+            : scenario.kind === 'pcrs-rate-limit'
+              ? await this.#rateLimit(scenario)
+              : await this.#report(scenario);
       scenarios.push(result);
     }
     const memory = memoryComparison(scenarios);

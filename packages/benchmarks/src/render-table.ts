@@ -134,6 +134,35 @@ export function renderMemoryTable(scenarios: readonly ScenarioResult[]): string 
   );
 }
 
+/** Issue 17: the same estate into SQLite and into PostgreSQL, side by side. */
+export function renderPostgresTable(scenarios: readonly ScenarioResult[]): string | null {
+  const compared = scenarios.filter((scenario) => scenario.postgres);
+  if (compared.length === 0) return null;
+  return markdownTable(
+    [
+      'scenario',
+      'findings',
+      'SQLite rec/s',
+      'PostgreSQL rec/s',
+      'PostgreSQL / SQLite',
+      'peak RSS MiB (SQLite / PostgreSQL)',
+      'sync CPU s (SQLite / PostgreSQL)',
+    ],
+    compared.map((scenario) => {
+      const comparison = scenario.postgres!;
+      return [
+        scenario.name,
+        formatCount(scenario.records),
+        throughput(comparison.sqlite),
+        throughput(scenario.live),
+        `${comparison.throughputRatio.toFixed(2)}x`,
+        `${mebibytes(comparison.sqlite.peakRssBytes)} / ${mebibytes(scenario.live.peakRssBytes)}`,
+        `${seconds(comparison.sqlite.cpuMs)} / ${seconds(scenario.live.cpuMs)}`,
+      ];
+    }),
+  );
+}
+
 export function renderResultsMarkdown(results: BenchResults): string {
   const { machine } = results;
   const parts = [
@@ -169,6 +198,8 @@ export function renderResultsMarkdown(results: BenchResults): string {
       ),
     );
   }
+  const postgres = renderPostgresTable(results.scenarios);
+  if (postgres) parts.push('', postgres);
   const memory = renderMemoryTable(results.scenarios);
   if (memory) {
     const variant = results.scenarios.find((scenario) => scenario.live.variant)?.live.variant;

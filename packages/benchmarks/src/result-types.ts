@@ -172,7 +172,7 @@ export interface RateLimitMeasurement {
   conflicts409: number;
 }
 
-export type ScenarioKind = 'pcrs' | 'pcrs-rate-limit' | 'report-xml' | 'report-csv';
+export type ScenarioKind = 'pcrs' | 'pcrs-postgres' | 'pcrs-rate-limit' | 'report-xml' | 'report-csv';
 
 export interface ScenarioResult {
   name: string;
@@ -191,6 +191,18 @@ export interface ScenarioResult {
   floorRatio?: { live: number; replay: number | null; cpu: number };
   requestEfficiency?: RequestEfficiency;
   rateLimit?: RateLimitMeasurement;
+  /** `pcrs-postgres`: the same live sync into SQLite; `live` is the one into PostgreSQL. */
+  postgres?: PostgresComparison;
+}
+
+export interface PostgresComparison {
+  sqlite: SyncMeasurement;
+  /** PostgreSQL's stored findings per second / SQLite's (1 = as fast). */
+  throughputRatio: number;
+  /** PostgreSQL's sync process peak RSS / SQLite's (the server's memory is not in it). */
+  peakRssRatio: number;
+  /** How the bench's server was set up, for the reader of the numbers. */
+  server: string;
 }
 
 export interface TargetResult {

@@ -12,10 +12,11 @@ describe('scales and flags', () => {
     expect(countLabel(100_000)).toBe('100k');
   });
 
-  it('the quick profile has PCRS 100k and 1M, the rate-limit run and 100 MB reports; --full adds 5M and 1 GB', () => {
+  it('the quick profile has PCRS 100k and 1M, PostgreSQL 100k, the rate-limit run and 100 MB reports; --full adds 5M and 1 GB', () => {
     expect(buildScenarios(quickScales).map((scenario) => scenario.name)).toEqual([
       'pcrs-100k',
       'pcrs-1m',
+      'pcrs-postgres-100k',
       'pcrs-rate-limit',
       'pcrs-limit-lower-than-configured',
       'report-xml-100mb',
@@ -37,6 +38,8 @@ describe('scales and flags', () => {
       '--strict',
     ]);
     expect(args.scales.pcrsRecords).toEqual([2000]);
+    expect(parseBenchArguments(['--postgres-records', '20k']).scales.postgresRecords).toEqual([20_000]);
+    expect(parseBenchArguments(['--postgres-records', '0']).scales.postgresRecords).toEqual([]);
     expect(args.scales.rateLimit).toEqual({ requests: 5, perSeconds: 1 });
     expect(args.strict).toBe(true);
     expect(

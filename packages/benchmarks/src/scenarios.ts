@@ -12,6 +12,13 @@ export interface PcrsScenario {
   records: number;
 }
 
+/** Issue 17: the same PCRS estate synced into SQLite and into PostgreSQL, one after the other. */
+export interface PostgresScenario {
+  kind: 'pcrs-postgres';
+  name: string;
+  records: number;
+}
+
 export interface RateLimitScenario {
   kind: 'pcrs-rate-limit';
   name: string;
@@ -33,10 +40,12 @@ export interface ReportScenario {
   megabytes: number;
 }
 
-export type Scenario = PcrsScenario | RateLimitScenario | ReportScenario;
+export type Scenario = PcrsScenario | PostgresScenario | RateLimitScenario | ReportScenario;
 
 export interface ScaleOptions {
   pcrsRecords: number[];
+  /** PCRS sizes synced into PostgreSQL next to SQLite (a server the bench starts); empty skips. */
+  postgresRecords: number[];
   reportMegabytes: number[];
   reportFormats: Array<'xml' | 'csv'>;
   rateLimit: { requests: number; perSeconds: number };
@@ -48,6 +57,7 @@ export interface ScaleOptions {
 
 export const quickScales: ScaleOptions = {
   pcrsRecords: [100_000, 1_000_000],
+  postgresRecords: [100_000],
   reportMegabytes: [100],
   reportFormats: ['xml', 'csv'],
   // Qualys' 25 per 60 s with the window scaled down 10x, so a bench spans several windows fast.
@@ -61,6 +71,7 @@ export const quickScales: ScaleOptions = {
 export const fullScales: ScaleOptions = {
   ...quickScales,
   pcrsRecords: [100_000, 1_000_000, 5_000_000],
+  postgresRecords: [1_000_000],
   reportMegabytes: [100, 1000],
 };
 
@@ -68,6 +79,9 @@ export function buildScenarios(scales: ScaleOptions): Scenario[] {
   const scenarios: Scenario[] = [];
   for (const records of [...scales.pcrsRecords].sort((a, b) => a - b)) {
     scenarios.push({ kind: 'pcrs', name: `pcrs-${countLabel(records)}`, records });
+  }
+  for (const records of [...scales.postgresRecords].sort((a, b) => a - b)) {
+    scenarios.push({ kind: 'pcrs-postgres', name: `pcrs-postgres-${countLabel(records)}`, records });
   }
   if (scales.rateLimitCalls > 0) {
     scenarios.push({

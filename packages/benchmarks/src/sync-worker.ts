@@ -9,9 +9,11 @@ import {
   type HttpClientMetrics,
   SecretRedactor,
 } from '@posturesync/core';
+import type { Store } from '@posturesync/engine';
 import { type RecordCounts, runSync } from '@posturesync/engine';
 import { qualysPcReportConnector } from '@posturesync/qualys-pc-report';
 import { qualysPcrsConnector } from '@posturesync/qualys-pcrs';
+import { PostgresStore } from '@posturesync/store-postgres';
 import { SqliteStore } from '@posturesync/store-sqlite';
 import { serveChildJob } from './child-process.ts';
 import { peakRssBytes, timed } from './measure.ts';
@@ -27,6 +29,11 @@ export interface SyncJobInput {
   databasePath: string;
   /** Write this many stored violation rows here, for the bare-insert floor. */
   sample?: { file: string; rows: number };
+  /**
+   * Sync into PostgreSQL instead of the SQLite file (issue 17): the URL (no password) and the
+   * environment holding the password.
+   */
+  postgres?: { url: string; env: Record<string, string> };
   /** Experiments: a `cache_size` pragma value to set on the store after it opened. */
   sqliteCacheSize?: number;
 }
@@ -63,9 +70,16 @@ async function syncOnce<TConfig>(
     },
   });
   const config = definition.configSchema.parse(input.config);
-  const store = SqliteStore.open(input.databasePath);
-  if (input.sqliteCacheSize !== undefined) store.database.pragma(`cache_size = ${input.sqliteCacheSize}`);
-  const sampler = new MemorySampler({ databasePath: input.databasePath, database: store.database });
+  const sqliteStore = input.postgres ? null : SqliteStore.open(input.databasePath);
+  const store: Store =
+    sqliteStore ??
+    (await PostgresStore.open({ url: input.postgres?.url ?? '', env: input.postgres?.env ?? {} }));
+  if (sqliteStore && input.sqliteCacheSize !== undefined)
+    sqliteStore.database.pragma(`cache_size = ${input.sqliteCacheSize}`);
+  const sampler = new MemorySampler({
+    databasePath: input.databasePath,
+    database: sqliteStore?.database ?? null,
+  });
   try {
     const baselineRssBytes = process.memoryUsage().rss;
     sampler.start();
@@ -83,12 +97,14 @@ async function syncOnce<TConfig>(
     );
     const summary = run.value;
     const peak = peakRssBytes();
-    const sqlite = {
-      pageSize: Number(store.database.pragma('page_size', { simple: true })),
-      cacheSize: Number(store.database.pragma('cache_size', { simple: true })),
-      pageCount: Number(store.database.pragma('page_count', { simple: true })),
-      walAutocheckpoint: Number(store.database.pragma('wal_autocheckpoint', { simple: true })),
-    };
+    const sqlite = sqliteStore
+      ? {
+          pageSize: Number(sqliteStore.database.pragma('page_size', { simple: true })),
+          cacheSize: Number(sqliteStore.database.pragma('cache_size', { simple: true })),
+          pageCount: Number(sqliteStore.database.pragma('page_count', { simple: true })),
+          walAutocheckpoint: Number(sqliteStore.database.pragma('wal_autocheckpoint', { simple: true })),
+        }
+      : null;
     // The sync child runs with --expose-gc: the live heap left after the run tells retained data
     // apart from heap V8 merely had not collected yet.
     const collect = (globalThis as { gc?: () => void }).gc;
@@ -118,7 +134,17 @@ async function syncOnce<TConfig>(
       errorMessage: summary.errorMessage,
     };
   } finally {
-    store.close();
+    await store.close();
+  }
+}
+
+/** Distinct violation rows a PostgreSQL sync stored (the SQLite row sample is not taken there). */
+async function storedInPostgres(postgres: NonNullable<SyncJobInput['postgres']>): Promise<number> {
+  const store = await PostgresStore.open({ url: postgres.url, env: postgres.env, readonly: true });
+  try {
+    return (await store.storedByRun('bench', (await store.lastRuns())[0]?.id ?? 0)).violations;
+  } finally {
+    await store.close();
   }
 }
 
@@ -144,6 +170,9 @@ serveChildJob<SyncJobInput, SyncJobResult>(async (input) => {
     input.connector === 'qualys-pcrs'
       ? await syncOnce(qualysPcrsConnector, input)
       : await syncOnce(qualysPcReportConnector, input);
+  if (input.postgres) {
+    return { ...result, rowBytes: 0, storedViolations: await storedInPostgres(input.postgres) };
+  }
   const { sample, stored } = inspectDatabase(input.databasePath, input.sample?.rows ?? 1);
   if (input.sample) await writeFile(input.sample.file, JSON.stringify(sample));
   return { ...result, rowBytes: averageRowBytes(sample), storedViolations: stored };

@@ -16,6 +16,8 @@ export const targetValues = {
   memoryRatio: 1.3,
   /** Report peak RSS, largest vs smallest report of one format (issue 18: 1 GB vs 100 MB). */
   reportMemoryRatio: 1.5,
+  /** Issue 17: PostgreSQL's findings per second at least SQLite's / 1.5. */
+  postgresThroughputRatio: 1 / 1.5,
 } as const;
 
 const percent = (value: number) => `${(value * 100).toFixed(0)}%`;
@@ -33,8 +35,9 @@ function floorTargets(scenario: ScenarioResult): TargetResult[] {
       pass: scenario.floorRatio.live >= targetValues.floorRatio,
     },
   ];
-  if (scenario.floorRatio.replay !== null && scenario.kind !== 'pcrs-rate-limit') {
-    const goal = targetValues.replayFloorRatio[scenario.kind];
+  const goals: Partial<Record<ScenarioResult['kind'], number>> = targetValues.replayFloorRatio;
+  const goal = goals[scenario.kind];
+  if (scenario.floorRatio.replay !== null && goal !== undefined) {
     rows.push({
       id: `${scenario.name}:floor-replay`,
       description: `${what} ${scenario.name} end to end vs single-thread floor, replayed responses (the sync's own speed)`,
@@ -88,6 +91,20 @@ function rateLimitTargets(scenario: ScenarioResult): TargetResult[] {
   ];
 }
 
+function postgresTargets(scenario: ScenarioResult): TargetResult[] {
+  const comparison = scenario.postgres;
+  if (!comparison) return [];
+  return [
+    {
+      id: `${scenario.name}:throughput-vs-sqlite`,
+      description: `PCRS ${scenario.name}: findings per second into PostgreSQL vs into SQLite (same estate)`,
+      target: 'within 1.5x of SQLite',
+      measured: `${Math.round(scenario.live.recordsPerSecond)}/s vs ${Math.round(comparison.sqlite.recordsPerSecond)}/s (${(1 / comparison.throughputRatio).toFixed(2)}x slower)`,
+      pass: comparison.throughputRatio >= targetValues.postgresThroughputRatio,
+    },
+  ];
+}
+
 const mebibytes = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 
 function reportMemoryTargets(comparisons: BenchResults['reportMemory']): TargetResult[] {
@@ -116,7 +133,7 @@ export function evaluateTargets(
 ): TargetResult[] {
   const rows: TargetResult[] = [];
   for (const scenario of results.scenarios)
-    rows.push(...floorTargets(scenario), ...rateLimitTargets(scenario));
+    rows.push(...floorTargets(scenario), ...rateLimitTargets(scenario), ...postgresTargets(scenario));
   const memory = results.memory;
   rows.push(
     memory

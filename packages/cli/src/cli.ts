@@ -8,6 +8,7 @@ import { registerDemoCommand } from './commands/demo.ts';
 import { registerExportCommand } from './commands/export.ts';
 import { registerHistoryCommand } from './commands/history.ts';
 import { registerInitCommand } from './commands/init.ts';
+import { registerMigrateStoreCommand } from './commands/migrate-store.ts';
 import { registerSpecCommand } from './commands/spec.ts';
 import { registerStateCommand } from './commands/state.ts';
 import { registerStatusCommand } from './commands/status.ts';
@@ -111,6 +112,7 @@ export async function runCli(argv: readonly string[], options: RunCliOptions = {
   registerSyncCommand(program, run);
   registerStatusCommand(program, run);
   registerHistoryCommand(program, run);
+  registerMigrateStoreCommand(program, run);
   registerStateCommand(program, run);
   registerSpecCommand(program, run);
   registerChangesCommand(program, run);

@@ -7,6 +7,7 @@ import {
   type LogRecord,
   SecretRedactor,
 } from '@posturesync/core';
+import { isPostgresUrl } from '@posturesync/store-postgres';
 import type { Environment } from './config/resolve-connector.ts';
 import type { ConnectorSearch } from './connector-discovery.ts';
 import type { ConnectorTypes, ConnectorTypesRequest } from './connector-types.ts';
@@ -72,7 +73,7 @@ export interface CliContext {
   stdout: CliStream;
   /** Writes a human message to stderr (above any live lines), redacted. */
   note(text: string): void;
-  /** The database path: --db, else the config's `database`, else ./posturesync.db. */
+  /** The database: --db, else the config's `database`, else ./posturesync.db (a path, or a PostgreSQL URL as given). */
   databasePath(configDatabase?: string | null, fallback?: string): string;
 }
 
@@ -152,7 +153,9 @@ export function createContext(
     },
     note,
     databasePath: (configDatabase, fallback = defaultDatabase) => {
-      if (globals.db !== undefined) return resolve(cwd, globals.db);
+      // A PostgreSQL URL is a location, not a path: it is never resolved against the folder.
+      if (globals.db !== undefined)
+        return isPostgresUrl(globals.db) ? globals.db.trim() : resolve(cwd, globals.db);
       if (configDatabase) return configDatabase;
       return resolve(cwd, fallback);
     },

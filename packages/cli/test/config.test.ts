@@ -195,6 +195,27 @@ describe('config file validation', () => {
     expect(config.envelope.connectors[0]?.name).toBe('a');
   });
 
+  it('takes a PostgreSQL URL as it is and turns a database block into one (no password anywhere)', async () => {
+    const url = writeConfig(
+      `database: postgresql://sync@db.example.test:5432/compliance?sslmode=require\nconnectors:\n${goodBlock}`,
+    );
+    expect((await readConfigFile(url.file)).database).toBe(
+      'postgresql://sync@db.example.test:5432/compliance?sslmode=require',
+    );
+    const block = writeConfig(
+      `database:\n  host: db.example.test\n  user: sync\n  database: compliance\n  ssl: verify-full\n  passwordEnv: DB_PASSWORD\nconnectors:\n${goodBlock}`,
+    );
+    expect((await readConfigFile(block.file)).database).toBe(
+      'postgresql://sync@db.example.test:5432/compliance?sslmode=verify-full&passwordEnv=DB_PASSWORD',
+    );
+    const withPassword = writeConfig(
+      `database:\n  host: db.example.test\n  database: compliance\n  password: hunter2-secret\nconnectors:\n${goodBlock}`,
+    );
+    const refused = await readConfigFile(withPassword.file).catch((error: Error) => error);
+    expect((refused as Error).message).toMatch(/database: unknown option "password"/);
+    expect((refused as Error).message).not.toContain('hunter2-secret');
+  });
+
   it('warns when the file is world-readable or group-writable', async () => {
     const readable = writeConfig(`connectors:\n${goodBlock}`, 'posturesync.config.yaml', 0o644);
     expect((await readConfigFile(readable.file)).warnings).toEqual([

@@ -65,7 +65,13 @@ export interface CliProcess {
  * password in QUALYS_PASSWORD. `process.execPath` is the real Node binary (node_modules/.bin/node
  * is a shell wrapper that would receive the signals instead).
  */
-export function spawnCliSync(options: { config: string; database: string; kind: ConnectorKind }): CliProcess {
+export function spawnCliSync(options: {
+  config: string;
+  database: string;
+  kind: ConnectorKind;
+  /** More environment (a PostgreSQL store's PGPASSWORD). */
+  env?: Readonly<Record<string, string>>;
+}): CliProcess {
   const started = performance.now();
   const child = spawn(
     process.execPath,
@@ -81,7 +87,12 @@ export function spawnCliSync(options: { config: string; database: string; kind: 
       options.database,
     ],
     {
-      env: { PATH: process.env.PATH ?? '', QUALYS_PASSWORD: suiteCredentials.password, NO_COLOR: '1' },
+      env: {
+        PATH: process.env.PATH ?? '',
+        QUALYS_PASSWORD: suiteCredentials.password,
+        NO_COLOR: '1',
+        ...options.env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );

@@ -48,7 +48,7 @@ export function registerChangesCommand(program: Command, run: CommandRunner): vo
     .action(async (options: { since?: Since; connector?: string; limit: number }, command: Command) =>
       run(command, async (context) => {
         const database = await databaseForReading(context);
-        const store = await openStoreForReading(database);
+        const store = await openStoreForReading(database, context.env);
         try {
           const since = options.since;
           const changes = await store.statusChanges({

@@ -1,4 +1,5 @@
 import type { Store } from '@posturesync/engine';
+import { isPostgresUrl } from '@posturesync/store-postgres';
 import type { Command } from 'commander';
 import type { CliContext } from '../context.ts';
 import { checkConnector } from '../engine.ts';
@@ -105,7 +106,10 @@ export function registerCheckCommand(program: Command, run: CommandRunner): void
 async function openRateWindowStore(context: CliContext, database: string): Promise<Store | null> {
   if (!storeExists(database)) return null;
   try {
-    return await openStore(database);
+    // A PostgreSQL schema that no sync created yet is not created by a check: the read-only
+    // open refuses it (and creates nothing); an existing one is opened for writing.
+    if (isPostgresUrl(database)) await (await openStore(database, context.env, { readonly: true })).close();
+    return await openStore(database, context.env);
   } catch (error) {
     context.logger.debug('the rate windows of the database are not available to this check', {
       error: error instanceof Error ? error.message : String(error),

@@ -87,7 +87,7 @@ export function registerExportCommand(program: Command, run: CommandRunner): voi
           );
         }
         const database = await databaseForReading(context);
-        const store = await openStoreForReading(database);
+        const store = await openStoreForReading(database, context.env);
         try {
           if (options.out === undefined) {
             await exportRelation({

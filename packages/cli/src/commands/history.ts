@@ -23,7 +23,7 @@ export function registerHistoryCommand(program: Command, run: CommandRunner): vo
     .action(async (options: { connector?: string; limit: number }, command: Command) =>
       run(command, async (context) => {
         const database = await databaseForReading(context);
-        const store = await openStoreForReading(database);
+        const store = await openStoreForReading(database, context.env);
         try {
           const runs = await store.history({
             limit: options.limit,

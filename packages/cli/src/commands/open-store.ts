@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
 import { StoreError } from '@posturesync/core';
 import type { Store } from '@posturesync/engine';
+import { isPostgresUrl, PostgresStore } from '@posturesync/store-postgres';
 import { SqliteStore } from '@posturesync/store-sqlite';
 import { findConfigFile } from '../config/find-config-file.ts';
 import { readConfigFile } from '../config/load-config.ts';
+import type { Environment } from '../config/resolve-connector.ts';
 import type { CliContext } from '../context.ts';
 
 /**
@@ -20,9 +22,12 @@ export async function databaseForReading(context: CliContext): Promise<string> {
   return context.databasePath(config.database);
 }
 
-/** Whether a database exists at `location` (opening for writing would create one). */
+/**
+ * Whether a database exists at `location` (opening for writing would create one). A PostgreSQL
+ * URL counts as existing: the read-only open says whether its schema does (and creates nothing).
+ */
 export function storeExists(location: string): boolean {
-  return existsSync(location);
+  return isPostgresUrl(location) || existsSync(location);
 }
 
 /** Refuses a path where no database exists, naming what creates one. */
@@ -36,20 +41,28 @@ function requireDatabase(path: string, createdBy: string): void {
 
 /**
  * The one place the CLI picks a store for a database location. Every command works on the
- * engine's `Store` interface, so another store fits here without touching a command.
+ * engine's `Store` interface: a `postgres://` / `postgresql://` URL (from `--db` or `database:`)
+ * opens the PostgreSQL store, its password from `env` (PGPASSWORD, or the variable the URL's
+ * `passwordEnv` names); anything else is a SQLite file.
  */
-export async function openStore(location: string, options: { readonly?: boolean } = {}): Promise<Store> {
-  return SqliteStore.open(location, { readonly: options.readonly ?? false });
+export async function openStore(
+  location: string,
+  env: Environment,
+  options: { readonly?: boolean } = {},
+): Promise<Store> {
+  const readonly = options.readonly ?? false;
+  if (isPostgresUrl(location)) return await PostgresStore.open({ url: location, readonly, env: { ...env } });
+  return SqliteStore.open(location, { readonly });
 }
 
 /** Opens read-only, so `status` and `history` work while a sync is running. */
-export async function openStoreForReading(location: string): Promise<Store> {
+export async function openStoreForReading(location: string, env: Environment): Promise<Store> {
   requireDatabase(location, '`posturesync sync` (or `posturesync demo`)');
-  return openStore(location, { readonly: true });
+  return openStore(location, env, { readonly: true });
 }
 
 /** Opens for writing (migrating if needed); the database must exist already. */
-export async function openStoreForWriting(location: string): Promise<Store> {
+export async function openStoreForWriting(location: string, env: Environment): Promise<Store> {
   requireDatabase(location, '`posturesync sync`');
-  return openStore(location);
+  return openStore(location, env);
 }

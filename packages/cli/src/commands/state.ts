@@ -30,7 +30,7 @@ export function registerStateCommand(program: Command, run: CommandRunner): void
     .action(async (options: { connector?: string }, command: Command) =>
       run(command, async (context) => {
         const database = await databaseForReading(context);
-        const store = await openStoreForReading(database);
+        const store = await openStoreForReading(database, context.env);
         try {
           const states = (await store.listStates()).filter(
             (stored) => options.connector === undefined || stored.instance === options.connector,
@@ -64,7 +64,7 @@ export function registerStateCommand(program: Command, run: CommandRunner): void
       run(command, async (context) => {
         const database = await databaseForReading(context);
         await confirmReset(context, options, database);
-        const store = await openStoreForWriting(database);
+        const store = await openStoreForWriting(database, context.env);
         try {
           // The sync lock: a running sync would write its state back after we cleared it.
           const lock = await store.acquireLock({ instance: options.connector, now: context.now() });

@@ -15,7 +15,7 @@ export function registerStatusCommand(program: Command, run: CommandRunner): voi
     .action(async (_options: unknown, command: Command) =>
       run(command, async (context) => {
         const database = await databaseForReading(context);
-        const store = await openStoreForReading(database);
+        const store = await openStoreForReading(database, context.env);
         try {
           const summary = await store.summary();
           const topFailing = await store.failingControls({ limit: topFailingControls });

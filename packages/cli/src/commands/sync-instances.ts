@@ -60,7 +60,7 @@ export async function syncInstances(
   connectors: readonly ResolvedConnector[],
   options: { database: string; full: boolean; force: boolean },
 ): Promise<InstanceOutcome[]> {
-  const store = await openStore(options.database);
+  const store = await openStore(options.database, context.env);
   const outcomes: InstanceOutcome[] = [];
   try {
     for (const connector of connectors) {

@@ -67,7 +67,7 @@ export function registerTrendCommand(program: Command, run: CommandRunner): void
     .action(async (options: { policy?: string; connector?: string }, command: Command) =>
       run(command, async (context) => {
         const database = await databaseForReading(context);
-        const store = await openStoreForReading(database);
+        const store = await openStoreForReading(database, context.env);
         try {
           const points = await store.passRateTrend({
             ...(options.connector === undefined ? {} : { instance: options.connector }),

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { ConfigError, type ConnectorDefinition, type SecretRedactor } from '@posturesync/core';
+import { isPostgresUrl, postgresUrlFromFields } from '@posturesync/store-postgres';
 import { type ConfigEnvelope, type ConnectorBlock, configEnvelopeSchema } from './config-envelope.ts';
 import { configPermissionWarnings } from './file-permissions.ts';
 import { formatIssues } from './format-issues.ts';
@@ -16,7 +17,10 @@ import {
 export interface ConfigFile {
   file: string;
   envelope: ConfigEnvelope;
-  /** `database:` resolved against the config file's directory, or null when not set. */
+  /**
+   * `database:` as one string: a SQLite path resolved against the config file's directory, or a
+   * PostgreSQL URL (a block becomes one, see `databaseFromConfig`); null when not set.
+   */
   database: string | null;
   /** Permission warnings; the caller logs them. */
   warnings: string[];
@@ -69,9 +73,9 @@ export async function readConfigFile(file: string, env: Environment = {}): Promi
   const problems: string[] = [];
   const envelope: ConfigEnvelope = {
     ...parsed.data,
-    ...(parsed.data.database === undefined
-      ? {}
-      : { database: interpolateString(parsed.data.database, env, 'database', problems) }),
+    ...(typeof parsed.data.database === 'string'
+      ? { database: interpolateString(parsed.data.database, env, 'database', problems) }
+      : {}),
     ...(parsed.data.plugins === undefined
       ? {}
       : {
@@ -84,9 +88,16 @@ export async function readConfigFile(file: string, env: Environment = {}): Promi
   return {
     file,
     envelope,
-    database: envelope.database === undefined ? null : resolve(dirname(file), envelope.database),
+    database: databaseFromConfig(envelope.database, dirname(file)),
     warnings: await configPermissionWarnings(file),
   };
+}
+
+/** A path is relative to the config file; a PostgreSQL URL or block is taken as it is. */
+function databaseFromConfig(database: ConfigEnvelope['database'], directory: string): string | null {
+  if (database === undefined) return null;
+  if (typeof database !== 'string') return postgresUrlFromFields(database);
+  return isPostgresUrl(database) ? database : resolve(directory, database);
 }
 
 /** The connector blocks `only` selects (all when undefined), with their index in the file. */

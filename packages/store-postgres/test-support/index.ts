@@ -1,0 +1,6 @@
+export {
+  findPostgresBinaries,
+  type PostgresServer,
+  type StartPostgresOptions,
+  startPostgresServer,
+} from './postgres-server.ts';
