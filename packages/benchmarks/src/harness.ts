@@ -2,20 +2,16 @@ import { mkdir, rm } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { defaultCredentials } from '@posturesync/qualys-simulator';
-import { startPostgresServer } from '@posturesync/store-postgres/test-support';
 import { runChild } from './child-process.ts';
 import { describeCommit } from './commit-info.ts';
-import {
-  estateForPostureCalls,
-  estateForPostureRecords,
-  estateForReportBytes,
-  type SizedEstate,
-} from './estate-sizing.ts';
+import { estateForPostureRecords, estateForReportBytes, type SizedEstate } from './estate-sizing.ts';
 import type { FloorJob, FloorJobResult } from './floor-worker.ts';
 import { describeMachine } from './machine.ts';
 import { memoryComparison, reportMemoryComparisons } from './memory-comparison.ts';
 import { pcrsConfig } from './pcrs-config.ts';
-import { floorRatio, rateLimitMinimumMs, recordsPerSecond } from './ratios.ts';
+import { postgresScenario } from './postgres-scenario.ts';
+import { rateLimitScenario } from './rate-limit-scenario.ts';
+import { floorRatio, recordsPerSecond } from './ratios.ts';
 import { posturesyncRequests, qualysEtlRequests, requestsPerTenThousandPairs } from './request-model.ts';
 import type {
   BenchResults,
@@ -31,7 +27,7 @@ import type {
   ReportScenario,
   Scenario,
 } from './scenarios.ts';
-import { pcrsShape, rateLimitShape, reportShape } from './scenarios.ts';
+import { pcrsShape, reportShape } from './scenarios.ts';
 import { type SimulatorHandle, startSimulatorProcess } from './simulator-handle.ts';
 import { serverCounts, toMeasurement } from './sync-measurement.ts';
 import type { SyncJobInput, SyncJobResult } from './sync-worker.ts';
@@ -270,69 +266,12 @@ class Harness {
     );
   }
 
-  /**
-   * Issue 17: the same PCRS estate from the same live simulator, synced into a SQLite file and
-   * then into PostgreSQL (a local server the bench starts, fsync on), each by the real engine in
-   * its own process: findings per second and the sync process's peak RSS, side by side.
-   */
   async #pcrsPostgres(scenario: PostgresScenario): Promise<ScenarioResult> {
-    const sized = estateForPostureRecords(scenario.records, pcrsShape);
-    this.#log(
-      `${scenario.name}: ${sized.estate.hosts} hosts x ${sized.estate.policies} policies, ~${sized.expected} posture records, into SQLite and into PostgreSQL`,
-    );
-    const space = await workspace(scenario.name);
-    const simulator = await startSimulatorProcess({
-      estate: sized.estate,
-      pcrsRateLimit: false,
-      reports: [],
-      directory: space.file('recordings'),
+    return postgresScenario(scenario, {
+      log: this.#log,
+      keep: this.#options.keep ?? false,
+      sync: (label, simulator, input) => this.#sync(label, simulator, input, 'simulator'),
     });
-    const server = await startPostgresServer({ durable: true, database: 'posturesync_bench' });
-    try {
-      const config = pcrsConfig(simulator.url, { rateLimit: false });
-      const sqlite = await this.#sync(
-        `${scenario.name} sqlite`,
-        simulator,
-        { connector: 'qualys-pcrs', config, databasePath: space.file('sqlite.db') },
-        'simulator',
-      );
-      const postgres = await this.#sync(
-        `${scenario.name} postgres`,
-        simulator,
-        {
-          connector: 'qualys-pcrs',
-          config,
-          databasePath: space.file('postgres-has-no-file.db'),
-          postgres: { url: server.url, env: { ...server.env } },
-        },
-        'simulator',
-      );
-      const throughputRatio = postgres.recordsPerSecond / sqlite.recordsPerSecond;
-      const peakRssRatio = postgres.peakRssBytes / sqlite.peakRssBytes;
-      this.#log(
-        `  ${scenario.name}: PostgreSQL ${Math.round(postgres.recordsPerSecond)}/s vs SQLite ${Math.round(sqlite.recordsPerSecond)}/s (${throughputRatio.toFixed(2)}x), peak RSS ${peakRssRatio.toFixed(2)}x`,
-      );
-      return {
-        name: scenario.name,
-        kind: scenario.kind,
-        description: `PCRS full sync into PostgreSQL next to the same sync into SQLite, ${sized.estate.hosts} hosts`,
-        estate: sized.estate,
-        records: postgres.storedViolations,
-        bulkBytes: postgres.bytesReceived,
-        live: postgres,
-        postgres: {
-          sqlite,
-          throughputRatio,
-          peakRssRatio,
-          server:
-            'PostgreSQL on this machine (initdb defaults, fsync on, shared_buffers 32 MB), over loopback TCP',
-        },
-      };
-    } finally {
-      await simulator.close();
-      server.stop();
-      if (!this.#options.keep) await rm(space.directory, { recursive: true, force: true });
-    }
   }
 
   async #report(scenario: ReportScenario): Promise<ScenarioResult> {
@@ -356,78 +295,11 @@ class Harness {
   }
 
   async #rateLimit(scenario: RateLimitScenario): Promise<ScenarioResult> {
-    const sized = estateForPostureCalls(scenario.requests, scenario.batchSize, rateLimitShape);
-    const server = scenario.serverLimit ?? scenario.limit;
-    const windowMs = server.perSeconds * 1000;
-    const lower = scenario.serverLimit !== undefined;
-    this.#log(
-      `${scenario.name}: ${sized.estate.hosts} hosts, batch ${scenario.batchSize}, limit ${scenario.limit.requests}/${scenario.limit.perSeconds} s${lower ? `, server ${server.requests}/${server.perSeconds} s` : ''}`,
-    );
-    const space = await workspace(scenario.name);
-    const run = async (limited: boolean): Promise<SyncMeasurement> => {
-      const simulator = await startSimulatorProcess({
-        estate: sized.estate,
-        pcrsRateLimit: limited ? { requests: server.requests, perMs: windowMs } : false,
-        reports: [],
-        directory: space.file('recordings'),
-      });
-      try {
-        return await this.#sync(
-          `${scenario.name} ${limited ? 'limited' : 'unthrottled'}`,
-          simulator,
-          {
-            connector: 'qualys-pcrs',
-            config: pcrsConfig(simulator.url, {
-              batchSize: scenario.batchSize,
-              rateLimit: limited ? scenario.limit : false,
-            }),
-            databasePath: space.file(limited ? 'limited.db' : 'unthrottled.db'),
-          },
-          'simulator',
-        );
-      } finally {
-        await simulator.close();
-      }
-    };
-    try {
-      const unthrottled = await run(false);
-      const limited = await run(true);
-      const counted = limited.server.requests;
-      const postureInfo = counted.postureInfo ?? 0;
-      const requests = (counted.policyList ?? 0) + (counted.hostids ?? 0) + postureInfo;
-      // The server's own minimum: no client could finish faster without being refused.
-      const model = { limit: server.requests, windowMs, unthrottledMs: unthrottled.wallMs };
-      const minimumMs = rateLimitMinimumMs({ ...model, requests });
-      const minimumPerEndpointMs = rateLimitMinimumMs({ ...model, requests: postureInfo });
-      return {
-        name: scenario.name,
-        kind: scenario.kind,
-        description: lower
-          ? `PCRS, server limit lower than configured (server ${server.requests} / ${server.perSeconds} s, connector ${scenario.limit.requests} / ${scenario.limit.perSeconds} s), batch ${scenario.batchSize} hosts`
-          : `PCRS with the rate limit on (${scenario.limit.requests} requests / ${scenario.limit.perSeconds} s on simulator and connector), batch ${scenario.batchSize} hosts`,
-        estate: sized.estate,
-        records: limited.storedViolations,
-        bulkBytes: limited.bytesReceived,
-        live: limited,
-        rateLimit: {
-          limit: server.requests,
-          windowMs,
-          configuredLimit: lower ? scenario.limit.requests : null,
-          windows: Math.max(1, Math.ceil(limited.wallMs / windowMs)),
-          requests,
-          postureInfoRequests: postureInfo,
-          unthrottledMs: unthrottled.wallMs,
-          minimumMs,
-          minimumPerEndpointMs,
-          totalMs: limited.wallMs,
-          ratio: limited.wallMs / minimumMs,
-          rateLimited429: limited.server.rateLimited429,
-          conflicts409: limited.server.conflicts409,
-        },
-      };
-    } finally {
-      if (!this.#options.keep) await rm(space.directory, { recursive: true, force: true });
-    }
+    return rateLimitScenario(scenario, {
+      log: this.#log,
+      keep: this.#options.keep ?? false,
+      sync: (label, simulator, input) => this.#sync(label, simulator, input, 'simulator'),
+    });
   }
 
   async run(): Promise<BenchResults> {
