@@ -16,25 +16,29 @@ import type {
   SyncState,
   TrendQuery,
 } from '@posturesync/engine';
+import {
+  type FailingControlRow,
+  failingControlFromRow,
+  type HostFailuresRow,
+  hostFailuresFromRow,
+  type PassRatePointRow,
+  type PolicyPassRateRow,
+  parseState,
+  passRateFromRow,
+  passRatePointFromRow,
+  type QuarantineRow,
+  quarantineFromRow,
+  runFromRow,
+  type StatusChangeRow,
+  type StoredStateRow,
+  type SyncRunRow,
+  statusChangeFromRow,
+  storedStateFromRow,
+} from '@posturesync/engine';
 import type pg from 'pg';
-import { runFromRow, type SyncRunRow } from './run-rows.ts';
 
 /** One read statement on a pooled connection (the store maps database failures to StoreError). */
 export type Query = <R extends pg.QueryResultRow>(sql: string, params?: unknown[]) => Promise<R[]>;
-
-export function parseState(text: string): SyncState {
-  const parsed = JSON.parse(text) as Partial<SyncState>;
-  return {
-    generation: parsed.generation ?? 0,
-    inProgress: parsed.inProgress ?? false,
-    runId: parsed.runId ?? null,
-    connector: parsed.connector ?? null,
-    pendingScopes: parsed.pendingScopes ?? [],
-    warningCount: parsed.warningCount ?? 0,
-    tainted: parsed.tainted ?? { all: false, policies: [] },
-    deferredScopes: parsed.deferredScopes ?? [],
-  };
-}
 
 /**
  * The read side of the PostgreSQL store: runs, states, quarantine, the status read models and
@@ -61,30 +65,12 @@ export class PostgresReadModels {
   }
 
   async quarantined(query: QuarantineQuery = {}): Promise<QuarantineRecord[]> {
-    const rows = await this.#query<{
-      id: number;
-      run_id: number;
-      connector_instance: string;
-      entity: string;
-      position: string;
-      reason: string;
-      raw: string | null;
-      created_at: string;
-    }>(
+    const rows = await this.#query<QuarantineRow>(
       `SELECT * FROM quarantine WHERE ($1::bigint IS NULL OR run_id = $1) AND ($2::text IS NULL OR connector_instance = $2)
        ORDER BY id LIMIT $3`,
       [query.runId ?? null, query.instance ?? null, query.limit ?? 1000],
     );
-    return rows.map((row) => ({
-      id: row.id,
-      runId: row.run_id,
-      instance: row.connector_instance,
-      entity: row.entity,
-      position: row.position,
-      reason: row.reason,
-      raw: row.raw === null ? null : JSON.parse(row.raw),
-      createdAt: row.created_at,
-    }));
+    return rows.map(quarantineFromRow);
   }
 
   async getRun(runId: number): Promise<SyncRunRecord | null> {
@@ -116,87 +102,32 @@ export class PostgresReadModels {
   }
 
   async listStates(): Promise<StoredState[]> {
-    const rows = await this.#query<{
-      instance: string;
-      connector_id: string;
-      run_id: number | null;
-      updated_at: string;
-      state: string;
-    }>('SELECT instance, connector_id, run_id, updated_at, state FROM connector_state ORDER BY instance');
-    return rows.map((row) => ({
-      instance: row.instance,
-      connectorId: row.connector_id,
-      runId: row.run_id,
-      updatedAt: row.updated_at,
-      state: parseState(row.state),
-    }));
+    const rows = await this.#query<StoredStateRow>(
+      'SELECT instance, connector_id, run_id, updated_at, state FROM connector_state ORDER BY instance',
+    );
+    return rows.map(storedStateFromRow);
   }
 
   async policyPassRates(): Promise<PolicyPassRate[]> {
-    const rows = await this.#query<{
-      connector_instance: string;
-      policy_uid: string;
-      policy_title: string | null;
-      passed: number;
-      failed: number;
-      error: number;
-      unknown: number;
-      total: number;
-      pass_rate: number;
-    }>('SELECT * FROM v_policy_pass_rate ORDER BY connector_instance, pass_rate, policy_uid');
-    return rows.map((row) => ({
-      instance: row.connector_instance,
-      policyUid: row.policy_uid,
-      policyTitle: row.policy_title,
-      passed: row.passed,
-      failed: row.failed,
-      error: row.error,
-      unknown: row.unknown,
-      total: row.total,
-      passRate: row.pass_rate,
-    }));
+    const rows = await this.#query<PolicyPassRateRow>(
+      'SELECT * FROM v_policy_pass_rate ORDER BY connector_instance, pass_rate, policy_uid',
+    );
+    return rows.map(passRateFromRow);
   }
 
   async failingControls(options: { limit?: number } = {}): Promise<FailingControl[]> {
-    const rows = await this.#query<{
-      connector_instance: string;
-      severity: FailingControl['severity'];
-      control_id: string;
-      statement: string | null;
-      policies: number;
-      failing_hosts: number;
-      failing_results: number;
-    }>('SELECT * FROM v_failing_controls_by_severity LIMIT $1', [options.limit ?? 100]);
-    return rows.map((row) => ({
-      instance: row.connector_instance,
-      severity: row.severity,
-      controlId: row.control_id,
-      statement: row.statement,
-      policies: row.policies,
-      failingHosts: row.failing_hosts,
-      failingResults: row.failing_results,
-    }));
+    const rows = await this.#query<FailingControlRow>(
+      'SELECT * FROM v_failing_controls_by_severity LIMIT $1',
+      [options.limit ?? 100],
+    );
+    return rows.map(failingControlFromRow);
   }
 
   async hostsByFailures(options: { limit?: number } = {}): Promise<HostFailures[]> {
-    const rows = await this.#query<{
-      connector_instance: string;
-      host_uid: string;
-      hostname: string | null;
-      failing: number;
-      errors: number;
-      passed: number;
-      total: number;
-    }>('SELECT * FROM v_hosts_by_failures LIMIT $1', [options.limit ?? 100]);
-    return rows.map((row) => ({
-      instance: row.connector_instance,
-      hostUid: row.host_uid,
-      hostname: row.hostname,
-      failing: row.failing,
-      errors: row.errors,
-      passed: row.passed,
-      total: row.total,
-    }));
+    const rows = await this.#query<HostFailuresRow>('SELECT * FROM v_hosts_by_failures LIMIT $1', [
+      options.limit ?? 100,
+    ]);
+    return rows.map(hostFailuresFromRow);
   }
 
   async summary(): Promise<StoreSummary> {
@@ -223,24 +154,7 @@ export class PostgresReadModels {
   // ---- history -------------------------------------------------------------------------
 
   async statusChanges(query: StatusChangeQuery = {}): Promise<StatusChange[]> {
-    const rows = await this.#query<{
-      change_id: number;
-      connector_instance: string;
-      finding_uid: string;
-      host_uid: string;
-      host_name: string | null;
-      policy_uid: string;
-      policy_title: string | null;
-      control_id: string;
-      technology_id: string | null;
-      control_instance: string | null;
-      from_status: StatusChange['from'];
-      to_status: StatusChange['to'];
-      origin: StatusChange['origin'];
-      run_id: number | null;
-      changed_at: string | null;
-      seen_at: string;
-    }>(
+    const rows = await this.#query<StatusChangeRow>(
       `SELECT * FROM v_changes WHERE ($1::text IS NULL OR connector_instance = $1) AND ($2::bigint IS NULL OR run_id >= $2)
          AND ($3::text IS NULL OR seen_at >= $3) ORDER BY change_id DESC LIMIT $4`,
       [
@@ -250,56 +164,15 @@ export class PostgresReadModels {
         Math.max(1, Math.floor(query.limit ?? 100)),
       ],
     );
-    return rows.map((row) => ({
-      id: row.change_id,
-      instance: row.connector_instance,
-      findingUid: row.finding_uid,
-      hostUid: row.host_uid,
-      hostName: row.host_name,
-      policyUid: row.policy_uid,
-      policyTitle: row.policy_title,
-      controlId: row.control_id,
-      technologyId: row.technology_id,
-      controlInstance: row.control_instance,
-      from: row.from_status,
-      to: row.to_status,
-      origin: row.origin,
-      runId: row.run_id,
-      changedAt: row.changed_at,
-      seenAt: row.seen_at,
-    }));
+    return rows.map(statusChangeFromRow);
   }
 
   async passRateTrend(query: TrendQuery = {}): Promise<PassRatePoint[]> {
-    const rows = await this.#query<{
-      connector_instance: string;
-      policy_uid: string;
-      policy_title: string | null;
-      run_id: number;
-      at: string;
-      passed: number;
-      failed: number;
-      error: number;
-      unknown: number;
-      total: number;
-      pass_rate: number;
-    }>(
+    const rows = await this.#query<PassRatePointRow>(
       `SELECT * FROM v_pass_rate_trend WHERE ($1::text IS NULL OR connector_instance = $1) AND ($2::text IS NULL OR policy_uid = $2)
        ORDER BY connector_instance, policy_uid, run_id`,
       [query.instance ?? null, query.policyUid ?? null],
     );
-    return rows.map((row) => ({
-      instance: row.connector_instance,
-      policyUid: row.policy_uid,
-      policyTitle: row.policy_title,
-      runId: row.run_id,
-      at: row.at,
-      passed: row.passed,
-      failed: row.failed,
-      error: row.error,
-      unknown: row.unknown,
-      total: row.total,
-      passRate: row.pass_rate,
-    }));
+    return rows.map(passRatePointFromRow);
   }
 }

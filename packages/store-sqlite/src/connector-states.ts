@@ -1,20 +1,11 @@
-import type { StoredState, SyncState } from '@posturesync/engine';
+import {
+  parseState,
+  type StoredState,
+  type StoredStateRow,
+  type SyncState,
+  storedStateFromRow,
+} from '@posturesync/engine';
 import type Database from 'better-sqlite3';
-
-/** Parses a stored state, filling fields older versions did not write. */
-export function parseState(text: string): SyncState {
-  const parsed = JSON.parse(text) as Partial<SyncState>;
-  return {
-    generation: parsed.generation ?? 0,
-    inProgress: parsed.inProgress ?? false,
-    runId: parsed.runId ?? null,
-    connector: parsed.connector ?? null,
-    pendingScopes: parsed.pendingScopes ?? [],
-    warningCount: parsed.warningCount ?? 0,
-    tainted: parsed.tainted ?? { all: false, policies: [] },
-    deferredScopes: parsed.deferredScopes ?? [],
-  };
-}
 
 /** The engine's per-instance checkpoint (`connector_state`). */
 export class ConnectorStates {
@@ -37,20 +28,8 @@ export class ConnectorStates {
       .prepare(
         'SELECT instance, connector_id, run_id, updated_at, state FROM connector_state ORDER BY instance',
       )
-      .all() as Array<{
-      instance: string;
-      connector_id: string;
-      run_id: number | null;
-      updated_at: string;
-      state: string;
-    }>;
-    return rows.map((row) => ({
-      instance: row.instance,
-      connectorId: row.connector_id,
-      runId: row.run_id,
-      updatedAt: row.updated_at,
-      state: parseState(row.state),
-    }));
+      .all() as StoredStateRow[];
+    return rows.map(storedStateFromRow);
   }
 
   delete(instance: string): boolean {

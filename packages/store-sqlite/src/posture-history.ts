@@ -1,44 +1,14 @@
-import type {
-  HistoryStatus,
-  PassRatePoint,
-  StatusChange,
-  StatusChangeQuery,
-  TrendQuery,
+import {
+  type PassRatePoint,
+  type PassRatePointRow,
+  passRatePointFromRow,
+  type StatusChange,
+  type StatusChangeQuery,
+  type StatusChangeRow,
+  statusChangeFromRow,
+  type TrendQuery,
 } from '@posturesync/engine';
 import type Database from 'better-sqlite3';
-
-interface ChangeRow {
-  change_id: number;
-  connector_instance: string;
-  finding_uid: string;
-  host_uid: string;
-  host_name: string | null;
-  policy_uid: string;
-  policy_title: string | null;
-  control_id: string;
-  technology_id: string | null;
-  control_instance: string | null;
-  from_status: HistoryStatus | null;
-  to_status: HistoryStatus;
-  origin: StatusChange['origin'];
-  run_id: number | null;
-  changed_at: string | null;
-  seen_at: string;
-}
-
-interface TrendRow {
-  connector_instance: string;
-  policy_uid: string;
-  policy_title: string | null;
-  run_id: number;
-  at: string;
-  passed: number;
-  failed: number;
-  error: number;
-  unknown: number;
-  total: number;
-  pass_rate: number;
-}
 
 /**
  * Compliance over time (issue 14): per-run posture snapshots and reads of the status change log.
@@ -126,25 +96,8 @@ export class PostureHistory {
     params.push(Math.max(1, Math.floor(query.limit ?? 100)));
     const rows = this.#db
       .prepare(`SELECT * FROM v_changes ${where} ORDER BY change_id DESC LIMIT ?`)
-      .all(...params) as ChangeRow[];
-    return rows.map((row) => ({
-      id: row.change_id,
-      instance: row.connector_instance,
-      findingUid: row.finding_uid,
-      hostUid: row.host_uid,
-      hostName: row.host_name,
-      policyUid: row.policy_uid,
-      policyTitle: row.policy_title,
-      controlId: row.control_id,
-      technologyId: row.technology_id,
-      controlInstance: row.control_instance,
-      from: row.from_status,
-      to: row.to_status,
-      origin: row.origin,
-      runId: row.run_id,
-      changedAt: row.changed_at,
-      seenAt: row.seen_at,
-    }));
+      .all(...params) as StatusChangeRow[];
+    return rows.map(statusChangeFromRow);
   }
 
   /** Pass rate per policy per run, oldest run first within each policy. */
@@ -162,19 +115,7 @@ export class PostureHistory {
     const where = conditions.length === 0 ? '' : `WHERE ${conditions.join(' AND ')}`;
     const rows = this.#db
       .prepare(`SELECT * FROM v_pass_rate_trend ${where} ORDER BY connector_instance, policy_uid, run_id`)
-      .all(...params) as TrendRow[];
-    return rows.map((row) => ({
-      instance: row.connector_instance,
-      policyUid: row.policy_uid,
-      policyTitle: row.policy_title,
-      runId: row.run_id,
-      at: row.at,
-      passed: row.passed,
-      failed: row.failed,
-      error: row.error,
-      unknown: row.unknown,
-      total: row.total,
-      passRate: row.pass_rate,
-    }));
+      .all(...params) as PassRatePointRow[];
+    return rows.map(passRatePointFromRow);
   }
 }

@@ -1,4 +1,10 @@
-import type { QuarantineInput, QuarantineQuery, QuarantineRecord } from '@posturesync/engine';
+import {
+  type QuarantineInput,
+  type QuarantineQuery,
+  type QuarantineRecord,
+  type QuarantineRow,
+  quarantineFromRow,
+} from '@posturesync/engine';
 import type Database from 'better-sqlite3';
 
 /** Quarantined input can be anything a connector produced: BigInts and cycles must not fail the batch. */
@@ -58,25 +64,7 @@ export class Quarantine {
         query.instance ?? null,
         query.instance ?? null,
         query.limit ?? 1000,
-      ) as Array<{
-      id: number;
-      run_id: number;
-      connector_instance: string;
-      entity: string;
-      position: string;
-      reason: string;
-      raw: string | null;
-      created_at: string;
-    }>;
-    return rows.map((row) => ({
-      id: row.id,
-      runId: row.run_id,
-      instance: row.connector_instance,
-      entity: row.entity,
-      position: row.position,
-      reason: row.reason,
-      raw: row.raw === null ? null : JSON.parse(row.raw),
-      createdAt: row.created_at,
-    }));
+      ) as QuarantineRow[];
+    return rows.map(quarantineFromRow);
   }
 }

@@ -1,11 +1,16 @@
-import type { Severity } from '@posturesync/core';
-import type {
-  FailingControl,
-  HostFailures,
-  PolicyPassRate,
-  SeverityFailures,
-  StoreSummary,
-  SyncRunRecord,
+import {
+  type FailingControl,
+  type FailingControlRow,
+  failingControlFromRow,
+  type HostFailures,
+  type HostFailuresRow,
+  hostFailuresFromRow,
+  type PolicyPassRate,
+  type PolicyPassRateRow,
+  passRateFromRow,
+  type SeverityFailures,
+  type StoreSummary,
+  type SyncRunRecord,
 } from '@posturesync/engine';
 import type Database from 'better-sqlite3';
 
@@ -20,72 +25,22 @@ export class SummaryQueries {
   policyPassRates(): PolicyPassRate[] {
     const rows = this.#db
       .prepare('SELECT * FROM v_policy_pass_rate ORDER BY connector_instance, pass_rate, policy_uid')
-      .all() as Array<{
-      connector_instance: string;
-      policy_uid: string;
-      policy_title: string | null;
-      passed: number;
-      failed: number;
-      error: number;
-      unknown: number;
-      total: number;
-      pass_rate: number;
-    }>;
-    return rows.map((row) => ({
-      instance: row.connector_instance,
-      policyUid: row.policy_uid,
-      policyTitle: row.policy_title,
-      passed: row.passed,
-      failed: row.failed,
-      error: row.error,
-      unknown: row.unknown,
-      total: row.total,
-      passRate: row.pass_rate,
-    }));
+      .all() as PolicyPassRateRow[];
+    return rows.map(passRateFromRow);
   }
 
   failingControls(limit: number): FailingControl[] {
     const rows = this.#db
       .prepare('SELECT * FROM v_failing_controls_by_severity LIMIT ?')
-      .all(limit) as Array<{
-      connector_instance: string;
-      severity: Severity;
-      control_id: string;
-      statement: string | null;
-      policies: number;
-      failing_hosts: number;
-      failing_results: number;
-    }>;
-    return rows.map((row) => ({
-      instance: row.connector_instance,
-      severity: row.severity,
-      controlId: row.control_id,
-      statement: row.statement,
-      policies: row.policies,
-      failingHosts: row.failing_hosts,
-      failingResults: row.failing_results,
-    }));
+      .all(limit) as FailingControlRow[];
+    return rows.map(failingControlFromRow);
   }
 
   hostsByFailures(limit: number): HostFailures[] {
-    const rows = this.#db.prepare('SELECT * FROM v_hosts_by_failures LIMIT ?').all(limit) as Array<{
-      connector_instance: string;
-      host_uid: string;
-      hostname: string | null;
-      failing: number;
-      errors: number;
-      passed: number;
-      total: number;
-    }>;
-    return rows.map((row) => ({
-      instance: row.connector_instance,
-      hostUid: row.host_uid,
-      hostname: row.hostname,
-      failing: row.failing,
-      errors: row.errors,
-      passed: row.passed,
-      total: row.total,
-    }));
+    const rows = this.#db
+      .prepare('SELECT * FROM v_hosts_by_failures LIMIT ?')
+      .all(limit) as HostFailuresRow[];
+    return rows.map(hostFailuresFromRow);
   }
 
   summary(lastRuns: SyncRunRecord[]): StoreSummary {

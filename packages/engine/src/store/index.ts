@@ -4,6 +4,7 @@ export {
   exportableViews,
   isExportableRelation,
 } from './exportable-relations.ts';
+export * from './relational-rows.ts';
 export type {
   Awaitable,
   HistoryStore,
