@@ -5,8 +5,16 @@ import { StatusChangeLog } from './status-change-log.ts';
 
 type Row = Array<string | number | null>;
 
-/** Builds `INSERT ... ON CONFLICT(connector_instance, uid) DO UPDATE` keeping first_seen_run_id. */
-function upsertSql(table: string, columns: readonly string[], extraUpdates: readonly string[] = []): string {
+/**
+ * Builds `INSERT ... ON CONFLICT(connector_instance, uid) DO UPDATE` keeping first_seen_run_id.
+ * `kept` columns are left out of the update (see `#violationKeepingKeys`).
+ */
+function upsertSql(
+  table: string,
+  columns: readonly string[],
+  extraUpdates: readonly string[] = [],
+  kept: readonly string[] = [],
+): string {
   const all = [
     'connector_instance',
     'uid',
@@ -18,7 +26,13 @@ function upsertSql(table: string, columns: readonly string[], extraUpdates: read
     ...columns,
   ];
   const updates = all
-    .filter((column) => column !== 'connector_instance' && column !== 'uid' && column !== 'first_seen_run_id')
+    .filter(
+      (column) =>
+        column !== 'connector_instance' &&
+        column !== 'uid' &&
+        column !== 'first_seen_run_id' &&
+        !kept.includes(column),
+    )
     .map((column) => `${column} = excluded.${column}`)
     .concat(extraUpdates);
   return `INSERT INTO ${table} (${all.join(', ')}) VALUES (${all.map(() => '?').join(', ')})
@@ -96,6 +110,9 @@ const violationColumns = [
   'raw',
 ] as const;
 
+/** Violation columns with an index of their own (`idx_violations_host`, `idx_violations_definition`). */
+const indexedKeys = ['host_uid', 'definition_uid'] as const;
+
 function flag(value: boolean | null): number | null {
   return value === null ? null : value ? 1 : 0;
 }
@@ -117,6 +134,14 @@ export class RecordWriter {
   readonly #policy: Database.Statement<[Row]>;
   readonly #definition: Database.Statement<[Row]>;
   readonly #violation: Database.Statement<[Row]>;
+  /**
+   * The upsert of a finding whose host and definition are what the row already holds (always,
+   * in practice: the source derives the finding's uid from them). SQLite rewrites the entries of
+   * every index on a column an UPDATE assigns, even to the same value, so leaving these columns
+   * out of the update spares two index deletes and inserts per unchanged re-sync write. When they
+   * do differ the WHERE makes it write nothing (`changes` 0) and `#violation` writes the row.
+   */
+  readonly #violationKeepingKeys: Database.Statement<[Row]>;
   readonly #changes: StatusChangeLog;
 
   constructor(db: Database.Database) {
@@ -129,13 +154,11 @@ export class RecordWriter {
     this.#policy = db.prepare<[Row]>(upsertSql('policies', policyColumns));
     this.#definition = db.prepare<[Row]>(upsertSql('violation_definitions', definitionColumns));
     // A finding seen again is live again: clear any earlier absent-from-sync closing.
-    this.#violation = db.prepare<[Row]>(
-      upsertSql('violations', violationColumns, [
-        'closed_at = NULL',
-        'closed_reason = NULL',
-        'closed_run_id = NULL',
-        'stale = 0',
-      ]),
+    const reopen = ['closed_at = NULL', 'closed_reason = NULL', 'closed_run_id = NULL', 'stale = 0'];
+    this.#violation = db.prepare<[Row]>(upsertSql('violations', violationColumns, reopen));
+    this.#violationKeepingKeys = db.prepare<[Row]>(
+      `${upsertSql('violations', violationColumns, reopen, indexedKeys)}
+       WHERE ${indexedKeys.map((column) => `violations.${column} IS excluded.${column}`).join(' AND ')}`,
     );
   }
 
@@ -257,7 +280,7 @@ export class RecordWriter {
     now: string,
     violation: Violation,
   ): void {
-    this.#violation.run([
+    const row: Row = [
       instance,
       violation.uid,
       violation.sourceName,
@@ -287,6 +310,7 @@ export class RecordWriter {
       jsonOrNull(violation.exception),
       violation.network,
       JSON.stringify(violation.raw),
-    ]);
+    ];
+    if (this.#violationKeepingKeys.run(row).changes === 0) this.#violation.run(row);
   }
 }
