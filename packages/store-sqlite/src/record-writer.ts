@@ -1,12 +1,13 @@
-import type { Host, Policy, Violation, ViolationDefinition } from '@posturesync/core';
+import type { Host, Policy, ViolationDefinition } from '@posturesync/core';
 import type { RecordCounts, RecordSet, WriteScope } from '@posturesync/engine';
 import type Database from 'better-sqlite3';
 import { StatusChangeLog } from './status-change-log.ts';
+import { ViolationWriter } from './violation-writer.ts';
 
 type Row = Array<string | number | null>;
 
 /** Builds `INSERT ... ON CONFLICT(connector_instance, uid) DO UPDATE` keeping first_seen_run_id. */
-function upsertSql(table: string, columns: readonly string[], extraUpdates: readonly string[] = []): string {
+function upsertSql(table: string, columns: readonly string[]): string {
   const all = [
     'connector_instance',
     'uid',
@@ -19,8 +20,7 @@ function upsertSql(table: string, columns: readonly string[], extraUpdates: read
   ];
   const updates = all
     .filter((column) => column !== 'connector_instance' && column !== 'uid' && column !== 'first_seen_run_id')
-    .map((column) => `${column} = excluded.${column}`)
-    .concat(extraUpdates);
+    .map((column) => `${column} = excluded.${column}`);
   return `INSERT INTO ${table} (${all.join(', ')}) VALUES (${all.map(() => '?').join(', ')})
 ON CONFLICT (connector_instance, uid) DO UPDATE SET ${updates.join(', ')}`;
 }
@@ -71,44 +71,15 @@ const definitionColumns = [
   'raw',
 ] as const;
 
-const violationColumns = [
-  'host_uid',
-  'policy_uid',
-  'definition_uid',
-  'control_id',
-  'technology_id',
-  'instance',
-  'status',
-  'previous_status',
-  'status_category',
-  'first_failed',
-  'last_failed',
-  'first_passed',
-  'last_passed',
-  'last_evaluated',
-  'source_last_modified',
-  'expected_value',
-  'actual_value',
-  'evidence',
-  'cause_of_failure',
-  'exception',
-  'network',
-  'raw',
-] as const;
-
 function flag(value: boolean | null): number | null {
   return value === null ? null : value ? 1 : 0;
-}
-
-/** JSON text for nullable nested values; `undefined` and `null` both become SQL NULL. */
-function jsonOrNull(value: unknown): string | null {
-  return value === null || value === undefined ? null : JSON.stringify(value);
 }
 
 /**
  * Writes model records with statements prepared once per connection. This is the sync's
  * hot path: rows are bound positionally from the already-validated objects, nested values
- * are stringified once, nothing is parsed back.
+ * are stringified once, nothing is parsed back. Findings, nearly all of a sync's rows, go
+ * through `ViolationWriter` (many per statement).
  */
 export class RecordWriter {
   readonly #host: Database.Statement<[Row]>;
@@ -116,7 +87,7 @@ export class RecordWriter {
   readonly #insertTag: Database.Statement<[string, string, string]>;
   readonly #policy: Database.Statement<[Row]>;
   readonly #definition: Database.Statement<[Row]>;
-  readonly #violation: Database.Statement<[Row]>;
+  readonly #violations: ViolationWriter;
   readonly #changes: StatusChangeLog;
 
   constructor(db: Database.Database) {
@@ -128,15 +99,7 @@ export class RecordWriter {
     );
     this.#policy = db.prepare<[Row]>(upsertSql('policies', policyColumns));
     this.#definition = db.prepare<[Row]>(upsertSql('violation_definitions', definitionColumns));
-    // A finding seen again is live again: clear any earlier absent-from-sync closing.
-    this.#violation = db.prepare<[Row]>(
-      upsertSql('violations', violationColumns, [
-        'closed_at = NULL',
-        'closed_reason = NULL',
-        'closed_run_id = NULL',
-        'stale = 0',
-      ]),
-    );
+    this.#violations = new ViolationWriter(db);
   }
 
   /** Must run inside a transaction (the caller batches many records into one). */
@@ -161,9 +124,7 @@ export class RecordWriter {
     if (records.violations) {
       // Compared with the stored findings before they are overwritten, in this transaction.
       this.#changes.logBatch(instance, runId, now, records.violations);
-      for (const violation of records.violations) {
-        this.#writeViolation(instance, runId, generation, now, violation);
-      }
+      this.#violations.write({ instance, run: runId, generation, now }, records.violations);
       counts.violations = records.violations.length;
     }
     return counts;
@@ -247,46 +208,6 @@ export class RecordWriter {
       definition.sourceCreated,
       definition.sourceLastModified,
       JSON.stringify(definition.raw),
-    ]);
-  }
-
-  #writeViolation(
-    instance: string,
-    runId: number,
-    generation: number,
-    now: string,
-    violation: Violation,
-  ): void {
-    this.#violation.run([
-      instance,
-      violation.uid,
-      violation.sourceName,
-      runId,
-      runId,
-      generation,
-      now,
-      violation.hostUid,
-      violation.policyUid,
-      violation.definitionUid,
-      violation.controlId,
-      violation.technologyId,
-      violation.instance,
-      violation.status,
-      violation.previousStatus,
-      violation.statusCategory,
-      violation.firstFailed,
-      violation.lastFailed,
-      violation.firstPassed,
-      violation.lastPassed,
-      violation.lastEvaluated,
-      violation.sourceLastModified,
-      violation.expectedValue,
-      violation.actualValue,
-      jsonOrNull(violation.evidence),
-      jsonOrNull(violation.causeOfFailure),
-      jsonOrNull(violation.exception),
-      violation.network,
-      JSON.stringify(violation.raw),
     ]);
   }
 }
