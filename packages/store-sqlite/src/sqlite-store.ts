@@ -17,7 +17,6 @@ import type {
   RecordSet,
   RelationRows,
   RunHistoryQuery,
-  RunProgress,
   StatusChange,
   StatusChangeQuery,
   Store,
@@ -245,10 +244,6 @@ export class SqliteStore implements Store {
 
   createRun(input: CreateRunInput): { id: number; generation: number } {
     return this.transaction(() => this.#runRepository.create(input));
-  }
-
-  updateRun(runId: number, progress: RunProgress): void {
-    this.transaction(() => this.#runRepository.updateProgress(runId, progress));
   }
 
   finishRun(runId: number, input: FinishRunInput): void {
